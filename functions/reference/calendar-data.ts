@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { WorkingCalendar } from '../core/calendar.ts';
+import {
+  HolidayYearSchema,
+  ProvinceCalendarSchema,
+  type HolidayYear,
+  type ProvinceCalendar,
+} from '../schemas/calendar.ts';
+import { describeZodError } from '../schemas/errors.ts';
+import vn2025 from '../../data/holidays/vn/2025.json' with { type: 'json' };
+import vn2026 from '../../data/holidays/vn/2026.json' with { type: 'json' };
+import vn2027 from '../../data/holidays/vn/2027.json' with { type: 'json' };
+import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
+
+/**
+ * The calendar reference data, imported statically so that a Lambda bundle carries it, and validated
+ * by zod at load. A new year's file is added here (a test checks every file in data/ is listed).
+ */
+export const HOLIDAY_FILES: Readonly<Record<string, unknown>> = {
+  'data/holidays/vn/2025.json': vn2025,
+  'data/holidays/vn/2026.json': vn2026,
+  'data/holidays/vn/2027.json': vn2027,
+};
+
+export const PROVINCE_FILES: Readonly<Record<string, unknown>> = {
+  'data/provinces/vn-default.json': vnDefault,
+};
+
+export const DEFAULT_PROVINCE = 'vn-default';
+
+export class ReferenceDataError extends Error {
+  override readonly name = 'ReferenceDataError';
+}
+
+function parseFile<S extends z.ZodType>(file: string, data: unknown, schema: S): z.output<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ReferenceDataError(`${file}: ${describeZodError(result.error)}`);
+  return result.data;
+}
+
+export function holidayYears(): HolidayYear[] {
+  return Object.entries(HOLIDAY_FILES).map(([file, data]) => parseFile(file, data, HolidayYearSchema));
+}
+
+export function provinceCalendar(id: string = DEFAULT_PROVINCE): ProvinceCalendar {
+  for (const [file, data] of Object.entries(PROVINCE_FILES)) {
+    const province = parseFile(file, data, ProvinceCalendarSchema);
+    if (province.id === id) return province;
+  }
+  throw new ReferenceDataError(`no province calendar "${id}" in data/provinces`);
+}
+
+const cache = new Map<string, WorkingCalendar>();
+
+/** The working calendar of a province, built once per process. */
+export function loadCalendar(provinceId: string = DEFAULT_PROVINCE): WorkingCalendar {
+  let calendar = cache.get(provinceId);
+  if (!calendar) {
+    calendar = new WorkingCalendar(provinceCalendar(provinceId), holidayYears());
+    cache.set(provinceId, calendar);
+  }
+  return calendar;
+}

@@ -1,0 +1,59 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.ts';
+import { dueCommand } from './commands/due.ts';
+import { demoCommand } from './commands/demo.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, unknown>, positionals: string[]): Promise<void> | void;
+}
+
+const COMMANDS: Record<string, Command> = {
+  due: dueCommand,
+  demo: demoCommand,
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return ['usage: dunghan <command> [options]', '', 'commands:', ...lines, '', 'dunghan <command> --help for its options'].join('\n');
+}
+
+/** Runs the command line; returns the exit code (0 ok, 1 internal error, 2 bad input). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`dunghan: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(`usage: ${command.usage}`);
+      return 0;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
+    } catch (err) {
+      // node:util's message, cut to its first sentence: "Unknown option '--bogus'".
+      throw new UsageError(null, (err as Error).message.split(/\.\s/)[0] ?? 'bad arguments');
+    }
+    await command.run(parsed.values, parsed.positionals);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`dunghan ${name}: ${err.message}`);
+      return 2;
+    }
+    // An unexpected failure: one line, no stack trace unless asked for.
+    console.error(`dunghan ${name}: internal error: ${(err as Error).message ?? String(err)}`);
+    if (process.env.DUNGHAN_DEBUG) console.error(err);
+    return 1;
+  }
+}
