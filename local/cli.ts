@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
+      parsed = parseArgs({ args: attachValues(rest, command.options), options: command.options, strict: true, allowPositionals: true });
     } catch (err) {
       // node:util's message, cut to its first sentence: "Unknown option '--bogus'".
       throw new UsageError(null, (err as Error).message.split(/\.\s/)[0] ?? 'bad arguments');
@@ -56,4 +56,24 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.DUNGHAN_DEBUG) console.error(err);
     return 1;
   }
+}
+
+/**
+ * `--limit "-3 working days"`: node:util reads a value starting with "-" as a missing value. Attach it
+ * (`--limit=-3 working days`) so that the value is validated and refused with its own reason.
+ */
+function attachValues(args: string[], options: Command['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && next.startsWith('-') && !(next.slice(2) in options && next.startsWith('--'))) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }

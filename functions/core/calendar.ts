@@ -89,7 +89,7 @@ export class WorkingCalendar {
     for (let i = 0; i < this.dayCount; i++) {
       const day = this.firstDay + i;
       const special = makeUp.get(i);
-      let ws: readonly Window[];
+      let ws = windowsOf(province, day, weekdayOf(day));
       if (special) {
         // A make-up day (ngày làm bù) works the hours of the weekday it replaces.
         ws = windowsOf(province, day, weekdayOf(special.replaces));
@@ -97,8 +97,6 @@ export class WorkingCalendar {
       } else if (off.has(i)) {
         ws = [];
         reasons.set(i, off.get(i)!);
-      } else {
-        ws = windowsOf(province, day, weekdayOf(day));
       }
       windows.push(ws);
       let work = 0;

@@ -6,17 +6,16 @@ import { dayFromIsoDate, weekdayOf, yearOf } from '../core/instant.ts';
  * Closed (strict) so that a misspelt field in a data file fails at load, not in production.
  */
 
-const isoDate = z.string().refine(
-  (s) => {
-    try {
-      dayFromIsoDate(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a calendar date YYYY-MM-DD' },
-);
+function isIsoDate(s: string): boolean {
+  try {
+    dayFromIsoDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
 
 const source = z.string().min(3, 'every entry says where it comes from');
 
@@ -54,6 +53,7 @@ export const HolidayYearSchema = z
   .superRefine((y, ctx) => {
     const seen = new Set<string>();
     const check = (date: string, path: (string | number)[]) => {
+      if (!isIsoDate(date)) return; // reported by the field's own schema
       if (yearOf(dayFromIsoDate(date)) !== y.year) {
         ctx.addIssue({ code: 'custom', path, message: `${date} is not in ${y.year}` });
       }
@@ -63,7 +63,7 @@ export const HolidayYearSchema = z
     y.daysOff.forEach((d, i) => check(d.date, ['daysOff', i, 'date']));
     y.makeUpDays.forEach((d, i) => {
       check(d.date, ['makeUpDays', i, 'date']);
-      if (weekdayOf(dayFromIsoDate(d.date)) < 6) {
+      if (isIsoDate(d.date) && weekdayOf(dayFromIsoDate(d.date)) < 6) {
         ctx.addIssue({
           code: 'custom',
           path: ['makeUpDays', i, 'date'],

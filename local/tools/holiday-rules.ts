@@ -47,17 +47,19 @@ export function statutoryHolidays(year: number): Holiday[] {
     {
       day: nationalDayAdjacent(d('09-02')),
       name: 'Quốc khánh (ngày liền kề)',
-      source: `${ART_112}(e): 2/9 and one adjacent day; rule used here: the one that joins a weekend`,
+      source: `${ART_112}(e): 2/9 and one adjacent day, placed as in 2021-2026 for the same weekday`,
     },
   ];
   return holidays.sort((a, b) => a.day - b.day);
 }
 
-/** 1/9 or 3/9: the adjacent day that joins the weekend when one does, else the day after. */
+/**
+ * 1/9 or 3/9, by the weekday of 2/9, as the schedules of 2021-2026 placed it:
+ * Mon 3/9 (2024), Tue 1/9 (2025), Wed 1/9 (2026), Thu 3/9 (2021), Fri 1/9 (2022), Sat 1/9 (2023).
+ */
 function nationalDayAdjacent(sept2: DayNumber): DayNumber {
   const wd = weekdayOf(sept2);
-  if (wd === 2) return sept2 - 1; // Tuesday: Monday 1/9 joins the weekend.
-  return sept2 + 1; // Thursday: Friday 3/9; otherwise the day after.
+  return wd === 1 || wd === 4 ? sept2 + 1 : sept2 - 1;
 }
 
 const isRestDay = (day: DayNumber) => weekdayOf(day) >= 6;
