@@ -13,7 +13,7 @@ import dayjs from 'dayjs';
 import dayjsBusinessTime from 'dayjs-business-time';
 import { computeDueAt, type Limit } from '../functions/core/clock.ts';
 import { DAY_MS, MINUTE_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
-import { holidayYears, loadCalendar } from '../functions/reference/calendar-data.ts';
+import { holidayYears, loadCalendar } from '../functions/reference/data.ts';
 
 const CASES = 200_000;
 const PEER_CASES = 20_000;

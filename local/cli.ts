@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.ts';
 import { dueCommand } from './commands/due.ts';
 import { demoCommand } from './commands/demo.ts';
+import { replayCommand } from './commands/replay.ts';
 
 interface Command {
   summary: string;
@@ -13,6 +14,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   due: dueCommand,
   demo: demoCommand,
+  replay: replayCommand,
 };
 
 function usage(): string {

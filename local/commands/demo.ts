@@ -1,7 +1,7 @@
 import { WorkingCalendar } from '../../functions/core/calendar.ts';
 import { deriveClock, formatLimit, openClock, parseLimit, pauseClock, resumeClock } from '../../functions/core/clock.ts';
 import { formatInstant, parseInstant, type Instant } from '../../functions/core/instant.ts';
-import { holidayYears, loadCalendar, provinceCalendar } from '../../functions/reference/calendar-data.ts';
+import { holidayYears, loadCalendar, provinceCalendar } from '../../functions/reference/data.ts';
 
 const WEEKDAYS = ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
 

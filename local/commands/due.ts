@@ -11,7 +11,7 @@ import {
   type SupplementMode,
 } from '../../functions/core/clock.ts';
 import { InvalidInstantError, formatInstant, parseInstant, type Instant } from '../../functions/core/instant.ts';
-import { DEFAULT_PROVINCE, ReferenceDataError, loadCalendar } from '../../functions/reference/calendar-data.ts';
+import { DEFAULT_PROVINCE, ReferenceDataError, loadCalendar } from '../../functions/reference/data.ts';
 import { UsageError } from '../errors.ts';
 
 export interface DueResult {

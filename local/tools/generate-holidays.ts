@@ -12,4 +12,4 @@ if (!Number.isInteger(year) || year < 2000 || year > 2100) {
 const data = HolidayYearSchema.parse(provisionalYear(year));
 const file = fileURLToPath(new URL(`../../data/holidays/vn/${year}.json`, import.meta.url));
 writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
-console.log(`wrote ${file} (${data.daysOff.length} days off, provisional); add it to functions/reference/calendar-data.ts`);
+console.log(`wrote ${file} (${data.daysOff.length} days off, provisional); add it to functions/reference/data.ts`);

@@ -1,6 +1,6 @@
 import { WorkingCalendar } from '../../functions/core/calendar.ts';
 import { parseInstant } from '../../functions/core/instant.ts';
-import { holidayYears, loadCalendar, provinceCalendar } from '../../functions/reference/calendar-data.ts';
+import { holidayYears, loadCalendar, provinceCalendar } from '../../functions/reference/data.ts';
 import type { HolidayYear } from '../../functions/schemas/calendar.ts';
 
 export const at = parseInstant;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CalendarRangeError, WorkingCalendar } from '../../functions/core/calendar.ts';
 import { computeDueAt, parseLimit } from '../../functions/core/clock.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
-import { holidayYears } from '../../functions/reference/calendar-data.ts';
+import { holidayYears } from '../../functions/reference/data.ts';
 import { ProvinceCalendarSchema } from '../../functions/schemas/calendar.ts';
 import { at, calendar } from '../support/calendar.ts';
 

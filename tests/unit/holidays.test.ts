@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, isoDateOf, weekdayOf } from '../../functions/core/instant.ts';
-import { HOLIDAY_FILES, holidayYears, PROVINCE_FILES } from '../../functions/reference/calendar-data.ts';
+import { CATALOGUE_FILES, HOLIDAY_FILES, holidayYears, loadCatalogue, PROVINCE_FILES } from '../../functions/reference/data.ts';
 import { HolidayYearSchema } from '../../functions/schemas/calendar.ts';
 import { lunarToSolar, provisionalYear } from '../../local/tools/holiday-rules.ts';
 import { calendar } from '../support/calendar.ts';
@@ -21,6 +21,8 @@ describe('holiday data', () => {
     const onDisk = (dir: string) => readdirSync(new URL(`../../${dir}`, import.meta.url)).map((f) => `${dir}/${f}`).sort();
     expect(Object.keys(HOLIDAY_FILES).sort()).toEqual(onDisk('data/holidays/vn'));
     expect(Object.keys(PROVINCE_FILES).sort()).toEqual(onDisk('data/provinces'));
+    expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(onDisk('data/procedures'));
+    expect(loadCatalogue().procedures.length).toBeGreaterThan(0);
   });
 
   it('says where every entry comes from and lists only weekdays off', () => {

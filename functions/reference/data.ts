@@ -7,10 +7,12 @@ import {
   type ProvinceCalendar,
 } from '../schemas/calendar.ts';
 import { describeZodError } from '../schemas/errors.ts';
+import { CatalogueSchema, type Catalogue } from '../schemas/catalogue.ts';
 import vn2025 from '../../data/holidays/vn/2025.json' with { type: 'json' };
 import vn2026 from '../../data/holidays/vn/2026.json' with { type: 'json' };
 import vn2027 from '../../data/holidays/vn/2027.json' with { type: 'json' };
 import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
+import vnSample from '../../data/procedures/vn-sample.json' with { type: 'json' };
 
 /**
  * The calendar reference data, imported statically so that a Lambda bundle carries it, and validated
@@ -26,7 +28,12 @@ export const PROVINCE_FILES: Readonly<Record<string, unknown>> = {
   'data/provinces/vn-default.json': vnDefault,
 };
 
+export const CATALOGUE_FILES: Readonly<Record<string, unknown>> = {
+  'data/procedures/vn-sample.json': vnSample,
+};
+
 export const DEFAULT_PROVINCE = 'vn-default';
+export const DEFAULT_CATALOGUE = 'vn-sample';
 
 export class ReferenceDataError extends Error {
   override readonly name = 'ReferenceDataError';
@@ -48,6 +55,14 @@ export function provinceCalendar(id: string = DEFAULT_PROVINCE): ProvinceCalenda
     if (province.id === id) return province;
   }
   throw new ReferenceDataError(`no province calendar "${id}" in data/provinces`);
+}
+
+export function loadCatalogue(id: string = DEFAULT_CATALOGUE): Catalogue {
+  for (const [file, data] of Object.entries(CATALOGUE_FILES)) {
+    const catalogue = parseFile(file, data, CatalogueSchema);
+    if (catalogue.id === id) return catalogue;
+  }
+  throw new ReferenceDataError(`no procedure catalogue "${id}" in data/procedures`);
 }
 
 const cache = new Map<string, WorkingCalendar>();

@@ -1,0 +1,362 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { key } from './table.ts';
+
+/**
+ * The DynamoDB repository: every read and write of dunghan's one table. Single-item conditional writes
+ * only (no TransactWriteItems): events are idempotent by id, dossier snapshots are versioned by the
+ * number of events folded, task tokens are registered only while their step is open, notices are
+ * written once.
+ */
+
+export interface StoredEvent {
+  eventId: string;
+  type: string;
+  /** Epoch ms of the event's `at`. */
+  at: number;
+  /** The validated event as JSON (for dossier.received, with its resolved path). */
+  body: string;
+}
+
+export type PutEventResult = 'created' | 'duplicate' | 'conflict';
+
+export interface Unit {
+  unitId: string;
+  name: string;
+  parentUnitId: string | null;
+  head: { name: string; phone: string };
+  /** `at` of the unit.upserted event that wrote this version. */
+  updatedAt: number;
+}
+
+export interface DossierSnapshot {
+  dossierId: string;
+  /** Number of distinct events folded: a fold of more events is newer. */
+  version: number;
+  status: string;
+  open: boolean;
+  dueAt: string | null;
+  holderUnitId: string | null;
+  closedSteps: string[];
+}
+
+export interface DossierMeta extends DossierSnapshot {
+  tokens: Record<string, string>;
+  outcome?: { outcome: string | null; minutesLate: number | null; responsibleUnitId: string | null; finalizedAt: string };
+}
+
+export type NoticeStatus = 'pending' | 'sent' | 'undeliverable' | 'failed';
+
+export interface NoticeRecord {
+  noticeId: string;
+  dossierId: string;
+  kind: string;
+  rung: number | null;
+  stepId: string | null;
+  unitId: string;
+  subjectUnitId: string;
+  audience: 'unit' | 'head' | 'citizen';
+  dueAt: string;
+  createdAt: string;
+  status: NoticeStatus;
+  sentAt?: string;
+  to?: string;
+  text?: string;
+  reason?: string;
+}
+
+export interface StoreStats {
+  reads: number;
+  writes: number;
+  /** Calls under way now (the local simulated clock advances only when none is). */
+  inFlight: number;
+}
+
+const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand']);
+
+export class Store {
+  readonly stats: StoreStats = { reads: 0, writes: 0, inFlight: 0 };
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    readonly tableName: string,
+    clientConfig: DynamoDBClientConfig = {},
+  ) {
+    this.doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (READS.has(context.commandName ?? '')) this.stats.reads++;
+        else this.stats.writes++;
+        this.stats.inFlight++;
+        try {
+          return await next(args);
+        } finally {
+          this.stats.inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'dunghanStoreStats' },
+    );
+  }
+
+  /** The underlying client, for table administration (local runtime). */
+  get client(): DynamoDBDocumentClient {
+    return this.doc;
+  }
+
+  /** Writes an event once. Same id and same body: a duplicate; same id, other body: a conflict. */
+  async putEvent(partition: { dossierId: string } | { unitId: string }, event: StoredEvent): Promise<PutEventResult> {
+    const k = 'dossierId' in partition ? key.dossierEvent(partition.dossierId, event.eventId) : key.unitEvent(partition.unitId, event.eventId);
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...k, ...event }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return 'created';
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const existing = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: k }));
+      return existing.Item?.body === event.body ? 'duplicate' : 'conflict';
+    }
+  }
+
+  async dossierEvents(dossierId: string): Promise<StoredEvent[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': key.dossier(dossierId).pk, ':sk': 'EVENT#' },
+    });
+    return items.map((i) => ({ eventId: i.eventId as string, type: i.type as string, at: i.at as number, body: i.body as string }));
+  }
+
+  async getDossier(dossierId: string): Promise<DossierMeta | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key.dossier(dossierId) }));
+    return r.Item ? toMeta(r.Item) : null;
+  }
+
+  /**
+   * Writes a dossier snapshot unless a newer one (a fold of more events) is already there. Returns the
+   * registered task tokens either way: the caller calls back the tokens of steps it closed.
+   */
+  async saveDossier(s: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string> }> {
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.dossier(s.dossierId),
+          UpdateExpression:
+            'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, closedSteps = :closed, ' +
+            'gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, tokens = if_not_exists(tokens, :noTokens)',
+          ConditionExpression: 'attribute_not_exists(version) OR version < :v',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':id': s.dossierId,
+            ':v': s.version,
+            ':status': s.status,
+            ':due': s.dueAt,
+            ':holder': s.holderUnitId,
+            // A list, not a string set: a set cannot be empty. Conditions use contains() on it.
+            ':closed': s.closedSteps,
+            ':g1pk': s.open ? 'OPEN' : 'CLOSED',
+            ':g1sk': `${s.dueAt ?? '9999'}#${s.dossierId}`,
+            ':g2pk': `UNIT#${s.holderUnitId ?? '-'}#${s.status}`,
+            ':g2sk': `${s.dueAt ?? '9999'}#${s.dossierId}`,
+            ':noTokens': {},
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { saved: true, tokens: (r.Attributes?.tokens as Record<string, string> | undefined) ?? {} };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const meta = await this.getDossier(s.dossierId);
+      return { saved: false, tokens: meta?.tokens ?? {} };
+    }
+  }
+
+  /**
+   * Registers the task token of a step's wait, only while the step is open: a completion written
+   * before the registration makes it fail, and the caller then completes the wait itself.
+   */
+  async registerToken(dossierId: string, stepId: string, token: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.dossier(dossierId),
+          UpdateExpression: 'SET tokens.#step = :token',
+          ConditionExpression: 'attribute_exists(tokens) AND NOT contains(closedSteps, :step)',
+          ExpressionAttributeNames: { '#step': stepId },
+          ExpressionAttributeValues: { ':token': token, ':step': stepId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async recordOutcome(dossierId: string, outcome: NonNullable<DossierMeta['outcome']>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.dossier(dossierId),
+        UpdateExpression: 'SET outcome = :o',
+        ExpressionAttributeValues: { ':o': outcome },
+      }),
+    );
+  }
+
+  /** Writes a unit unless a version from a later event is already there (out-of-order upserts). */
+  async upsertUnit(unit: Unit): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key.unit(unit.unitId), ...unit },
+          ConditionExpression: 'attribute_not_exists(updatedAt) OR updatedAt <= :at',
+          ExpressionAttributeValues: { ':at': unit.updatedAt },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async getUnit(unitId: string): Promise<Unit | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key.unit(unitId) }));
+    if (!r.Item) return null;
+    const { unitId: id, name, parentUnitId, head, updatedAt } = r.Item;
+    return { unitId: id, name, parentUnitId: parentUnitId ?? null, head, updatedAt };
+  }
+
+  /** Writes a notice once (its id is deterministic): false when it already exists. */
+  async putNotice(notice: NoticeRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key.notice(notice.dossierId, notice.noticeId), ...notice, ...noticeIndex(notice) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async getNotice(dossierId: string, noticeId: string): Promise<NoticeRecord | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key.notice(dossierId, noticeId) }));
+    return r.Item ? toNotice(r.Item) : null;
+  }
+
+  /** Records a send attempt's result; only a pending notice changes (a notice is sent once). */
+  async settleNotice(
+    dossierId: string,
+    noticeId: string,
+    result: { status: Exclude<NoticeStatus, 'pending'>; at: string; to?: string; text?: string; reason?: string },
+  ): Promise<boolean> {
+    const fields: Record<string, unknown> = { status: result.status, sentAt: result.at, to: result.to, text: result.text, reason: result.reason, gsi3pk: `NOTICE#${result.status}` };
+    const set = Object.entries(fields).filter(([, v]) => v !== undefined);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.notice(dossierId, noticeId),
+          UpdateExpression: `SET ${set.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: Object.fromEntries(set.map(([k]) => [`#${k}`, k])),
+          ExpressionAttributeValues: { ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])), ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Notices in a status, oldest due first (index byNoticeStatus). */
+  async noticesByStatus(status: NoticeStatus): Promise<NoticeRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'byNoticeStatus',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': `NOTICE#${status}` },
+    });
+    return items.map(toNotice);
+  }
+
+  /** Every dossier snapshot (reports on the local stack; a Scan, never on a hot path). */
+  async allDossiers(): Promise<DossierMeta[]> {
+    const items = await this.scanAll({
+      TableName: this.tableName,
+      FilterExpression: 'sk = :meta AND begins_with(pk, :dossier)',
+      ExpressionAttributeValues: { ':meta': 'META', ':dossier': 'DOSSIER#' },
+    });
+    return items.map(toMeta);
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      out.push(...(r.Items ?? []));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  private async scanAll(input: ScanCommandInput): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+      out.push(...(r.Items ?? []));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
+
+function noticeIndex(n: NoticeRecord) {
+  return { gsi3pk: `NOTICE#${n.status}`, gsi3sk: `${n.dueAt}#${n.noticeId}` };
+}
+
+function toMeta(item: Record<string, unknown>): DossierMeta {
+  return {
+    dossierId: item.dossierId as string,
+    version: (item.version as number | undefined) ?? 0,
+    status: item.status as string,
+    open: item.gsi1pk === 'OPEN',
+    dueAt: (item.dueAt as string | null | undefined) ?? null,
+    holderUnitId: (item.holderUnitId as string | null | undefined) ?? null,
+    closedSteps: (item.closedSteps as string[] | undefined) ?? [],
+    tokens: (item.tokens as Record<string, string> | undefined) ?? {},
+    ...(item.outcome ? { outcome: item.outcome as NonNullable<DossierMeta['outcome']> } : {}),
+  };
+}
+
+function toNotice(item: Record<string, unknown>): NoticeRecord {
+  const { pk: _pk, sk: _sk, gsi3pk: _g, gsi3sk: _s, ...rest } = item;
+  return rest as unknown as NoticeRecord;
+}
+
+export function isConditionFailed(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,61 @@
+/**
+ * The one DynamoDB table: keys and indexes defined once, used by the CDK table and the local table
+ * (STYLE.md habit 8). Entities share generic pk/sk; indexes are named after their access pattern.
+ */
+
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+}
+
+export const TABLE_KEYS = {
+  partitionKey: { name: 'pk', type: 'S' } as KeyAttribute,
+  sortKey: { name: 'sk', type: 'S' } as KeyAttribute,
+  indexes: [
+    // Open dossiers by next checkpoint: the sweeper's "what is due by now".
+    { indexName: 'byCheckpoint', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    // Dossiers by unit and status, by due instant: reports and the daily digest.
+    { indexName: 'byUnitStatus', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+    // Notices by status: what is still to send.
+    { indexName: 'byNoticeStatus', partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' } },
+  ] as IndexDefinition[],
+} as const;
+
+export const key = {
+  dossier: (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
+  dossierEvent: (dossierId: string, eventId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: `EVENT#${eventId}` }),
+  notice: (dossierId: string, noticeId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: `NOTICE#${noticeId}` }),
+  unit: (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'META' }),
+  unitEvent: (unitId: string, eventId: string) => ({ pk: `UNIT#${unitId}`, sk: `EVENT#${eventId}` }),
+};
+
+/** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */
+export function createTableInput(tableName: string) {
+  const attributes = new Map<string, KeyAttribute>();
+  for (const k of [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+    attributes.set(k.name, k);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributes.values()].map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEYS.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

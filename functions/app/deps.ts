@@ -1,0 +1,21 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { WorkingCalendar } from '../core/calendar.ts';
+import type { Instant } from '../core/instant.ts';
+import type { PolicyConfig } from '../core/policy.ts';
+import type { Catalogue } from '../schemas/catalogue.ts';
+import type { Notifier } from '../adapters/notifier.ts';
+import type { Store } from '../adapters/store.ts';
+import type { Executions, TaskCallbacks } from '../adapters/workflow.ts';
+
+/** What the application services need; built once per process from configuration (AWS or local). */
+export interface Deps {
+  store: Store;
+  callbacks: TaskCallbacks;
+  executions: Executions;
+  notifier: Notifier;
+  calendar: WorkingCalendar;
+  catalogue: Catalogue;
+  policy: PolicyConfig;
+  now(): Instant;
+  logger: Logger;
+}

@@ -1,0 +1,53 @@
+import { foldDossier, type DossierState } from '../core/dossier.ts';
+import type { UnitRef } from '../core/policy.ts';
+import { parseEvent, type DossierEvent } from '../schemas/events.ts';
+import type { Unit } from '../adapters/store.ts';
+import type { Deps } from './deps.ts';
+
+/** Thrown when a stored record no longer parses: data corruption, never a client error. */
+export class StoredDataError extends Error {
+  override readonly name = 'Dunghan.StoredDataError';
+}
+
+export class DossierNotFoundError extends Error {
+  override readonly name = 'Dunghan.DossierNotFound';
+}
+
+/** The events of a dossier, parsed again by the contract's schemas. */
+export async function dossierEvents(deps: Deps, dossierId: string): Promise<DossierEvent[]> {
+  const stored = await deps.store.dossierEvents(dossierId);
+  return stored.map((s) => {
+    const parsed = parseEvent(JSON.parse(s.body));
+    if (!parsed.ok || parsed.event.type === 'unit.upserted') {
+      throw new StoredDataError(`stored event ${s.eventId} of dossier ${dossierId} does not parse`);
+    }
+    return parsed.event;
+  });
+}
+
+/** The folded state of a dossier; throws DossierNotFoundError when it was never received. */
+export async function loadDossier(deps: Deps, dossierId: string): Promise<{ state: DossierState; events: DossierEvent[] }> {
+  const events = await dossierEvents(deps, dossierId);
+  const state = foldDossier(deps.calendar, events);
+  if (!state) throw new DossierNotFoundError(`dossier ${dossierId} has not been received`);
+  return { state, events };
+}
+
+/** A unit and its ancestors, as the escalation ladder needs them. */
+export async function unitChain(deps: Deps, unitId: string): Promise<Map<string, Unit & UnitRef>> {
+  const units = new Map<string, Unit & UnitRef>();
+  let cur: string | null = unitId;
+  while (cur !== null && !units.has(cur) && units.size < 10) {
+    const unit: Unit | null = await deps.store.getUnit(cur);
+    if (!unit) break;
+    units.set(cur, unit);
+    cur = unit.parentUnitId;
+  }
+  return units;
+}
+
+/** Steps whose wait must end: completed ones, and all of them once the dossier is closed or finished. */
+export function closedSteps(state: DossierState): string[] {
+  const allClosed = state.finishedAt !== null;
+  return state.steps.filter((s) => allClosed || s.completedAt !== null).map((s) => s.stepId);
+}

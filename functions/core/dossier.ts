@@ -1,0 +1,299 @@
+import type { WorkingCalendar } from './calendar.ts';
+import {
+  ClockRuleError,
+  deriveClock,
+  extendClock,
+  openClock,
+  pauseClock,
+  resumeClock,
+  type ClockLedger,
+  type Limit,
+  type SupplementMode,
+} from './clock.ts';
+import { dayOf, type Instant } from './instant.ts';
+import type { DossierEvent, DossierReceived } from '../schemas/events.ts';
+
+/**
+ * A dossier's state is a fold of its events, sorted by their instant: the same set of events gives the
+ * same state whatever order they arrived in, so duplicates and out-of-order deliveries are harmless.
+ * Events that cannot apply (a completion for a step not on the path, a second reschedule…) are kept
+ * with the reason, never dropped.
+ */
+
+export type DossierStatus = 'in_progress' | 'paused' | 'processed' | 'resolved' | 'returned' | 'withdrawn' | 'rejected';
+export type Outcome = 'early' | 'on_time' | 'late';
+export type Priority = 'elderly' | 'disabled' | 'merit';
+
+const TERMINAL: Record<string, DossierStatus> = {
+  'dossier.resolved': 'resolved',
+  'dossier.returned': 'returned',
+  'dossier.withdrawn': 'withdrawn',
+  'dossier.rejected': 'rejected',
+};
+export const isTerminal = (status: DossierStatus) => ['resolved', 'returned', 'withdrawn', 'rejected'].includes(status);
+
+/** Same-instant events apply in this order: a pause before a completion before a resume before a close. */
+const RANK: Record<DossierEvent['type'], number> = {
+  'dossier.received': 0,
+  'supplement.requested': 1,
+  'step.completed': 2,
+  'apology.issued': 2,
+  'supplement.received': 3,
+  'dossier.resolved': 4,
+  'dossier.returned': 4,
+  'dossier.withdrawn': 4,
+  'dossier.rejected': 4,
+};
+
+export interface StepState {
+  readonly stepId: string;
+  readonly unitId: string;
+  readonly stage: number;
+  readonly budget: Limit;
+  handedOverAt: Instant | null;
+  completedAt: Instant | null;
+  clock: ClockLedger | null;
+}
+
+export interface Apology {
+  readonly unitId: string;
+  readonly reason: string;
+  readonly newDueAt: Instant;
+  readonly at: Instant;
+}
+
+export interface DossierState {
+  readonly dossierId: string;
+  readonly procedureCode: string;
+  readonly procedureName: string;
+  readonly priority: Priority | null;
+  readonly receivingUnitId: string | null;
+  readonly receivedAt: Instant;
+  status: DossierStatus;
+  clock: ClockLedger;
+  readonly steps: StepState[];
+  readonly stageCount: number;
+  /** The stage being processed; null once all stages are done. */
+  currentStage: number | null;
+  /** End of processing: the last step's completion, or the close (resolved, returned, …) if earlier. */
+  finishedAt: Instant | null;
+  apology: Apology | null;
+  readonly applied: string[];
+  readonly unapplied: { eventId: string; reason: string }[];
+}
+
+/** A dossier.received whose path is known (given, or resolved from the catalogue at intake). */
+export type ReceivedWithPath = DossierReceived & { path: NonNullable<DossierReceived['path']> };
+
+export function sortEvents<E extends { at: Instant; type: DossierEvent['type']; eventId: string }>(events: readonly E[]): E[] {
+  return [...events].sort((a, b) => a.at - b.at || RANK[a.type] - RANK[b.type] || a.eventId.localeCompare(b.eventId));
+}
+
+/** Folds a dossier's events; null while its dossier.received has not arrived. */
+export function foldDossier(calendar: WorkingCalendar, events: readonly DossierEvent[]): DossierState | null {
+  const sorted = sortEvents(events);
+  const received = sorted.find((e): e is ReceivedWithPath => e.type === 'dossier.received' && e.path !== undefined);
+  if (!received) return null;
+  const mode: SupplementMode = received.supplementMode ?? 'pause';
+  const state: DossierState = {
+    dossierId: received.dossierId,
+    procedureCode: received.procedureCode,
+    procedureName: received.procedureName,
+    priority: received.applicant.priority ?? null,
+    receivingUnitId: received.receivingUnitId ?? null,
+    receivedAt: received.at,
+    status: 'in_progress',
+    clock: openClock(calendar, { receivedAt: received.at, limit: received.limit, mode }),
+    steps: received.path.flatMap((stage, i) =>
+      stage.map((s) => ({ stepId: s.stepId, unitId: s.unitId, stage: i, budget: s.budget, handedOverAt: null, completedAt: null, clock: null })),
+    ),
+    stageCount: received.path.length,
+    currentStage: 0,
+    finishedAt: null,
+    apology: null,
+    applied: [received.eventId],
+    unapplied: [],
+  };
+  const early = new Map<string, Instant>();
+
+  const openStage = (stage: number, at: Instant) => {
+    state.currentStage = stage;
+    for (const step of state.steps.filter((s) => s.stage === stage)) {
+      step.handedOverAt = at;
+      step.clock = openClock(calendar, { receivedAt: at, limit: step.budget, mode });
+      if (state.status === 'paused') step.clock = pauseClock(step.clock, at);
+    }
+    // Completions reported before their stage started apply when it starts.
+    for (const step of state.steps.filter((s) => s.stage === stage && early.has(s.stepId))) completeStep(step, at);
+  };
+  const completeStep = (step: StepState, at: Instant) => {
+    step.completedAt = at;
+    const stage = step.stage;
+    if (state.steps.some((s) => s.stage === stage && s.completedAt === null)) return;
+    if (stage + 1 < state.stageCount) openStage(stage + 1, at);
+    else {
+      state.currentStage = null;
+      state.finishedAt ??= at;
+      if (state.status === 'in_progress') state.status = 'processed';
+    }
+  };
+  const openSteps = () => state.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
+
+  openStage(0, received.at);
+  for (const e of sorted) {
+    if (e === received) continue;
+    const reason = apply(e, Math.max(e.at, received.at));
+    if (reason === null) state.applied.push(e.eventId);
+    else state.unapplied.push({ eventId: e.eventId, reason });
+  }
+  return state;
+
+  /** Applies one event; returns why it cannot apply, or null. */
+  function apply(e: DossierEvent, at: Instant): string | null {
+    if (e.type === 'dossier.received') return `dossier ${e.dossierId} was already received (event ${received!.eventId})`;
+    if (isTerminal(state.status)) return `dossier ${state.dossierId} is already ${state.status}`;
+    switch (e.type) {
+      case 'step.completed': {
+        const step = state.steps.find((s) => s.stepId === e.stepId);
+        if (!step) return `step "${e.stepId}" is not on the path of dossier ${state.dossierId}`;
+        if (step.completedAt !== null || early.has(step.stepId)) return `step "${e.stepId}" is already completed`;
+        if (state.currentStage !== null && step.stage > state.currentStage) {
+          early.set(step.stepId, at);
+          return null;
+        }
+        completeStep(step, at);
+        return null;
+      }
+      case 'supplement.requested': {
+        if (state.status === 'paused') return 'a supplement is already awaited';
+        if (state.status === 'processed') return 'processing is already finished';
+        state.clock = pauseClock(state.clock, at);
+        for (const s of openSteps()) s.clock = pauseClock(s.clock!, at);
+        state.status = 'paused';
+        return null;
+      }
+      case 'supplement.received': {
+        if (state.status !== 'paused') return 'no supplement was requested';
+        state.clock = resumeClock(state.clock, at);
+        for (const s of state.steps) {
+          const last = s.clock?.pauses[s.clock.pauses.length - 1];
+          if (last && last.to === null) s.clock = resumeClock(s.clock!, at);
+        }
+        state.status = state.currentStage === null ? 'processed' : 'in_progress';
+        return null;
+      }
+      case 'apology.issued': {
+        // LAW.md §2: the appointment may be rescheduled once only.
+        if (state.apology) return 'the appointment was already rescheduled once (LAW.md §2: one reschedule only)';
+        try {
+          state.clock = extendClock(calendar, state.clock, at, e.newDueAt);
+        } catch (err) {
+          if (err instanceof ClockRuleError) return `newDueAt: ${err.message}`;
+          throw err;
+        }
+        state.apology = { unitId: e.unitId, reason: e.reason, newDueAt: e.newDueAt, at };
+        return null;
+      }
+      default: {
+        state.status = TERMINAL[e.type]!;
+        state.finishedAt ??= at;
+        return null;
+      }
+    }
+  }
+}
+
+export interface StepSheet {
+  stepId: string;
+  unitId: string;
+  stage: number;
+  handedOverAt: Instant | null;
+  dueAt: Instant | null;
+  completedAt: Instant | null;
+  result: Outcome | null;
+  /** Working minutes of the step's budget consumed at `now` (or at completion). */
+  consumedMinutes: number;
+  budgetMinutes: number;
+}
+
+export interface ControlSheet {
+  dossierId: string;
+  procedureCode: string;
+  status: DossierStatus;
+  receivedAt: Instant;
+  /** The current derived due instant: pauses and a reschedule included; null while paused. */
+  dueAt: Instant | null;
+  /** The statutory due instant: pauses included, a reschedule not (lateness is judged against it). */
+  statutoryDueAt: Instant | null;
+  finishedAt: Instant | null;
+  outcome: Outcome | null;
+  minutesLate: number | null;
+  responsibleUnitId: string | null;
+  /** The unit holding the dossier now (the first open step), if any. */
+  holderUnitId: string | null;
+  steps: StepSheet[];
+}
+
+/** Early / on time / late: before the due day, on it by the due instant, after it (Form 06). */
+export function judge(finishedAt: Instant, dueAt: Instant): Outcome {
+  if (finishedAt > dueAt) return 'late';
+  return dayOf(finishedAt) < dayOf(dueAt) ? 'early' : 'on_time';
+}
+
+/** The control sheet (Form 06) of a dossier at `now`. */
+export function controlSheet(calendar: WorkingCalendar, state: DossierState, now: Instant): ControlSheet {
+  const clock = deriveClock(calendar, state.clock, now);
+  const statutory = deriveClock(calendar, { ...state.clock, extensions: [] }, now);
+  const steps: StepSheet[] = state.steps.map((s) => {
+    const until = s.completedAt ?? now;
+    const c = s.clock ? deriveClock(calendar, s.clock, Math.max(until, s.handedOverAt ?? until)) : null;
+    const stepDue = c?.dueAt ?? null;
+    return {
+      stepId: s.stepId,
+      unitId: s.unitId,
+      stage: s.stage,
+      handedOverAt: s.handedOverAt,
+      dueAt: stepDue,
+      completedAt: s.completedAt,
+      result: s.completedAt !== null && stepDue !== null ? judge(s.completedAt, stepDue) : null,
+      consumedMinutes: c ? Math.round(c.consumedMinutes) : 0,
+      budgetMinutes: c ? Math.round(c.budgetMinutes) : 0,
+    };
+  });
+  const holder = steps.find((s) => s.handedOverAt !== null && s.completedAt === null) ?? null;
+  let outcome: Outcome | null = null;
+  let minutesLate: number | null = null;
+  let responsible: string | null = null;
+  const statutoryDueAt = statutory.dueAt;
+  if (state.finishedAt !== null && statutoryDueAt !== null) {
+    outcome = judge(state.finishedAt, statutoryDueAt);
+    minutesLate = outcome === 'late' ? Math.round(calendar.workingMinutesBetween(statutoryDueAt, state.finishedAt)) : 0;
+  }
+  if (outcome === 'late' || (outcome === null && statutoryDueAt !== null && now > statutoryDueAt)) {
+    responsible = responsibleUnit(steps, holder?.unitId ?? null);
+  }
+  return {
+    dossierId: state.dossierId,
+    procedureCode: state.procedureCode,
+    status: state.status,
+    receivedAt: state.receivedAt,
+    dueAt: clock.dueAt,
+    statutoryDueAt,
+    finishedAt: state.finishedAt,
+    outcome,
+    minutesLate,
+    responsibleUnitId: responsible,
+    holderUnitId: holder?.unitId ?? null,
+    steps,
+  };
+}
+
+/** The unit whose step overran its budget most; else the one holding the dossier; else the last step's. */
+function responsibleUnit(steps: readonly StepSheet[], holder: string | null): string | null {
+  let worst: StepSheet | null = null;
+  for (const s of steps) {
+    const over = s.consumedMinutes - s.budgetMinutes;
+    if (over > 0 && (worst === null || over > worst.consumedMinutes - worst.budgetMinutes)) worst = s;
+  }
+  return worst?.unitId ?? holder ?? steps[steps.length - 1]?.unitId ?? null;
+}

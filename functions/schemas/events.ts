@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { InvalidLimitError, parseLimit } from '../core/clock.ts';
+import { InvalidInstantError, parseInstant } from '../core/instant.ts';
+
+/**
+ * The event contract: what iGate and the national portal push into dunghan (POST /events).
+ * Closed schemas: an unknown field is an error, so that a typo never silently loses data.
+ */
+
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
+
+/** Identifiers: ASCII, no spaces, bounded; they appear in keys, execution names and logs. */
+export const IdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits and . _ - only (it names the Step Functions execution)');
+
+const Text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
+export const InstantSchema = z.string().max(40, 'must be an ISO-8601 instant').transform((s, ctx) => {
+  try {
+    return parseInstant(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof InvalidInstantError ? err.message : 'invalid instant' });
+    return z.NEVER;
+  }
+});
+
+export const LimitSchema = z.string().max(40, 'must be "<N> working days" or "<N> working hours"').transform((s, ctx) => {
+  try {
+    return parseLimit(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof InvalidLimitError ? err.message : 'invalid limit' });
+    return z.NEVER;
+  }
+});
+
+export const PhoneSchema = z
+  .string()
+  .min(3, 'must be a phone number')
+  .max(20, 'must be a phone number')
+  .regex(/^\+?[0-9][0-9 .-]*$/, 'must be a phone number (digits, optional +, spaces, dots or dashes)');
+
+const PersonSchema = z.object({ name: Text(120), phone: PhoneSchema }).strict();
+
+const base = { eventId: IdSchema, at: InstantSchema };
+
+export const StepSpecSchema = z.object({ stepId: IdSchema, unitId: IdSchema, budget: LimitSchema }).strict();
+
+export const PathSchema = z
+  .array(z.array(StepSpecSchema).min(1, 'a stage has at least one step').max(20), { error: 'must be an array of stages' })
+  .min(1, 'a path has at least one stage')
+  .max(20, 'a path has at most 20 stages')
+  .superRefine((stages, ctx) => {
+    const seen = new Set<string>();
+    stages.forEach((stage, i) =>
+      stage.forEach((step, j) => {
+        if (seen.has(step.stepId)) ctx.addIssue({ code: 'custom', path: [i, j, 'stepId'], message: `step "${step.stepId}" appears twice` });
+        seen.add(step.stepId);
+      }),
+    );
+  });
+
+export const UnitUpsertedSchema = z
+  .object({ ...base, type: z.literal('unit.upserted'), unitId: IdSchema, name: Text(200), parentUnitId: IdSchema.optional(), head: PersonSchema })
+  .strict()
+  .refine((e) => e.parentUnitId !== e.unitId, { path: ['parentUnitId'], message: 'a unit cannot be its own parent' });
+
+export const DossierReceivedSchema = z
+  .object({
+    ...base,
+    type: z.literal('dossier.received'),
+    dossierId: IdSchema,
+    procedureCode: IdSchema,
+    procedureName: Text(300),
+    limit: LimitSchema,
+    supplementMode: z.enum(['pause', 'restart']).optional(),
+    applicant: z.object({ name: Text(120), phone: PhoneSchema, priority: z.enum(['elderly', 'disabled', 'merit']).optional() }).strict(),
+    path: PathSchema.optional(),
+    receivingUnitId: IdSchema.optional(),
+  })
+  .strict()
+  .refine((e) => e.path !== undefined || e.receivingUnitId !== undefined, {
+    path: ['path'],
+    message: 'is required when receivingUnitId is absent (the catalogue path needs the receiving unit)',
+  });
+
+const dossierEvent = <T extends string>(type: T) => ({ ...base, type: z.literal(type), dossierId: IdSchema });
+
+export const StepCompletedSchema = z.object({ ...dossierEvent('step.completed'), stepId: IdSchema }).strict();
+export const SupplementRequestedSchema = z.object({ ...dossierEvent('supplement.requested') }).strict();
+export const SupplementReceivedSchema = z.object({ ...dossierEvent('supplement.received') }).strict();
+export const ApologyIssuedSchema = z
+  .object({ ...dossierEvent('apology.issued'), unitId: IdSchema, reason: Text(300), newDueAt: InstantSchema })
+  .strict();
+export const DossierResolvedSchema = z.object({ ...dossierEvent('dossier.resolved'), reason: Text(300).optional() }).strict();
+export const DossierReturnedSchema = z.object({ ...dossierEvent('dossier.returned'), reason: Text(300).optional() }).strict();
+export const DossierWithdrawnSchema = z.object({ ...dossierEvent('dossier.withdrawn'), reason: Text(300).optional() }).strict();
+export const DossierRejectedSchema = z.object({ ...dossierEvent('dossier.rejected'), reason: Text(300) }).strict();
+
+export const EVENT_SCHEMAS = {
+  'unit.upserted': UnitUpsertedSchema,
+  'dossier.received': DossierReceivedSchema,
+  'step.completed': StepCompletedSchema,
+  'supplement.requested': SupplementRequestedSchema,
+  'supplement.received': SupplementReceivedSchema,
+  'apology.issued': ApologyIssuedSchema,
+  'dossier.resolved': DossierResolvedSchema,
+  'dossier.returned': DossierReturnedSchema,
+  'dossier.withdrawn': DossierWithdrawnSchema,
+  'dossier.rejected': DossierRejectedSchema,
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+
+export type UnitUpserted = z.output<typeof UnitUpsertedSchema>;
+export type DossierReceived = z.output<typeof DossierReceivedSchema>;
+export type StepSpec = z.output<typeof StepSpecSchema>;
+export type DossierEvent = {
+  [K in Exclude<EventType, 'unit.upserted'>]: z.output<(typeof EVENT_SCHEMAS)[K]>;
+}[Exclude<EventType, 'unit.upserted'>];
+export type IntakeEvent = UnitUpserted | DossierEvent;
+
+export type ParseResult = { ok: true; event: IntakeEvent } | { ok: false; field: string; reason: string };
+
+/**
+ * Parses one event. The first problem is reported with its field path ("applicant.phone") and reason,
+ * which the API answers as a 400.
+ */
+export function parseEvent(input: unknown): ParseResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, field: '(body)', reason: 'must be a JSON object' };
+  }
+  const type = (input as { type?: unknown }).type;
+  if (typeof type !== 'string' || !(type in EVENT_SCHEMAS)) {
+    return { ok: false, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` };
+  }
+  const result = EVENT_SCHEMAS[type as EventType].safeParse(input);
+  if (result.success) return { ok: true, event: result.data as IntakeEvent };
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : '(body)';
+  const reason =
+    issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
+  return { ok: false, field: issue.code === 'unrecognized_keys' ? issue.keys.map(String).join(', ') : field, reason };
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { parseInstant, InvalidInstantError } from '../../functions/core/instant.ts';
+import { UsageError } from '../errors.ts';
+import { replay, type ReplayResult } from '../replay.ts';
+
+/** `dunghan replay <events.ndjson> [--until <ISO>] [--json]`. */
+export const replayCommand = {
+  summary: 'replay an NDJSON file of events on the local stack in simulated time and report what happened',
+  usage: 'dunghan replay <events.ndjson> [--until <ISO-8601 with offset>] [--json]',
+  options: {
+    until: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values: Record<string, unknown>, positionals: string[]): Promise<void> {
+    const file = positionals[0];
+    if (!file) throw new UsageError('<events.ndjson>', 'is required');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError('<events.ndjson>', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    let until: number | undefined;
+    if (typeof values.until === 'string') {
+      try {
+        until = parseInstant(values.until);
+      } catch (err) {
+        if (err instanceof InvalidInstantError) throw new UsageError('--until', err.message);
+        throw err;
+      }
+    }
+    const result = await replay({ lines: text.split('\n'), ...(until === undefined ? {} : { until }) });
+    console.log(values.json ? JSON.stringify(result) : summarise(result));
+  },
+} as const;
+
+function summarise(r: ReplayResult): string {
+  const out: string[] = [];
+  out.push(`${r.dossiers.length} dossiers, ${r.notices.length} notices, ${r.rejected.length} events rejected`);
+  out.push('', 'dossier      status       due                        outcome   late(min) at fault');
+  for (const d of r.dossiers) {
+    out.push(`${d.dossierId.padEnd(12)} ${d.status.padEnd(12)} ${(d.dueAt ?? '-').padEnd(26)} ${(d.outcome ?? '-').padEnd(9)} ${String(d.minutesLate ?? '-').padEnd(9)} ${d.responsibleUnitId ?? ''}`);
+  }
+  out.push('', 'notices:');
+  for (const n of r.notices) out.push(`  ${n.at ?? '(not sent)'} ${n.kind}${n.rung ? ` rung ${n.rung}` : ''} -> ${n.unitId} ${n.to ?? ''}\n    ${n.text ?? ''}`);
+  out.push('', 'rejected:');
+  for (const x of r.rejected) out.push(`  ${x.eventId ?? '(no id)'}: ${x.reason}`);
+  const s = r.stats;
+  out.push('', `executions ${s.executions}, state transitions ${s.stateTransitions}, Lambda invocations ${s.lambdaInvocations}, store reads ${s.storeReads}, writes ${s.storeWrites}`);
+  return out.join('\n');
+}

@@ -1,0 +1,110 @@
+import type { Context } from 'aws-lambda';
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import type { Executions } from '../functions/adapters/workflow.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, taskStates, type TaskFunction } from '../workflows/index.ts';
+import type { LocalTaskTokens } from './tokens.ts';
+
+/** A Lambda handler as the local engine calls it. */
+export type LocalLambda = (payload: unknown, context: Context) => Promise<unknown>;
+
+export interface EngineStats {
+  executions: number;
+  stateTransitions: number;
+  lambdaInvocations: number;
+  failedExecutions: number;
+  runningExecutions: number;
+}
+
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type JsonValue = Awaited<ReturnType<LocalHandlers[string]>>;
+
+const LOCAL_ARN = (fn: string) => `arn:aws:lambda:ap-southeast-1:000000000000:function:dunghan-local-${fn}`;
+const LAMBDA_CONTEXT = { functionName: 'dunghan-local', awsRequestId: 'local' } as Context;
+
+/**
+ * The dossier-path ASL run by aws-local-stepfunctions, every Task state bound to the same Lambda
+ * handler in process (a Task without a local handler would call AWS: the constructor refuses that).
+ */
+export class LocalExecutions implements Executions {
+  readonly stats: EngineStats = { executions: 0, stateTransitions: 0, lambdaInvocations: 0, failedExecutions: 0, runningExecutions: 0 };
+  /** Task handlers under way (the simulated clock waits for them). */
+  inFlight = 0;
+  readonly failures: { dossierId: string; error: string }[] = [];
+  private readonly machine: StateMachine;
+  private readonly localHandlers: LocalHandlers = {};
+  private readonly started = new Set<string>();
+  private readonly running = new Map<string, () => void>();
+
+  constructor(
+    lambdas: Readonly<Record<TaskFunction, LocalLambda>>,
+    private readonly tokens: LocalTaskTokens,
+    private readonly logger: Logger,
+  ) {
+    const placeholders = Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((p) => [p, LOCAL_ARN(p)]));
+    this.machine = new StateMachine(JSON.parse(substitute(DOSSIER_PATH_ASL, placeholders)));
+    for (const binding of taskStates()) {
+      const lambda = lambdas[binding.fn];
+      if (!lambda) throw new Error(`no local handler for Task state ${binding.stateName} (${binding.fn})`);
+      this.localHandlers[binding.stateName] = binding.waitForTaskToken
+        ? async (input) => (await this.waitForToken(lambda, input)) as JsonValue
+        : async (input) => ({ Payload: (await this.invoke(lambda, (input as { Payload: unknown }).Payload)) as JsonValue });
+    }
+  }
+
+  async start(dossierId: string): Promise<'started' | 'exists'> {
+    if (this.started.has(dossierId)) return 'exists';
+    this.started.add(dossierId);
+    this.stats.executions++;
+    this.stats.runningExecutions++;
+    const input = { dossierId };
+    const execution = this.machine.run(input, {
+      overrides: { taskResourceLocalHandlers: this.localHandlers },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: `local:${dossierId}`, Name: dossierId, Input: input, StartTime: new Date().toISOString() },
+        Task: { Token: 'replaced-per-wait' },
+      },
+    });
+    this.running.set(dossierId, execution.abort);
+    // Drain the event log (it keeps every event until read) and count the states entered.
+    void (async () => {
+      for await (const e of execution.eventLogs) if (e.type === 'StateEntered') this.stats.stateTransitions++;
+    })();
+    execution.result
+      .catch((err: unknown) => {
+        this.stats.failedExecutions++;
+        const error = (err as Error).message ?? String(err);
+        this.failures.push({ dossierId, error });
+        this.logger.error('execution failed', { dossierId, error: (err as Error).name, cause: String((err as { cause?: unknown }).cause ?? '') });
+      })
+      .finally(() => {
+        this.stats.runningExecutions--;
+        this.running.delete(dossierId);
+      });
+    return 'started';
+  }
+
+  /** Stops every execution still waiting (end of a replay). */
+  abortAll(): void {
+    for (const abort of this.running.values()) abort();
+  }
+
+  private async invoke(lambda: LocalLambda, payload: unknown): Promise<unknown> {
+    this.stats.lambdaInvocations++;
+    this.inFlight++;
+    try {
+      return await lambda(payload, LAMBDA_CONTEXT);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async waitForToken(lambda: LocalLambda, input: unknown): Promise<Record<string, unknown>> {
+    const payload = (input as { Payload: { dossierId: string; stepId: string; timeoutSeconds: number } }).Payload;
+    const token = this.tokens.newToken(payload.dossierId, payload.stepId);
+    const answer = this.tokens.park(token, payload.timeoutSeconds);
+    await this.invoke(lambda, { ...payload, token });
+    return answer;
+  }
+}

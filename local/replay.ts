@@ -1,0 +1,140 @@
+import { controlSheet, foldDossier } from '../functions/core/dossier.ts';
+import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
+import { dossierEvents } from '../functions/app/dossiers.ts';
+import { presentSheet } from '../functions/app/intake.ts';
+import type { NoticeStatus } from '../functions/adapters/store.ts';
+import { startLocalStack, type LocalStackOptions } from './stack.ts';
+
+/**
+ * `dunghan replay`: feed events in time order on the simulated clock (each applied at its `at`),
+ * run every execution, checkpoint and notice until `until`, and report what happened.
+ */
+
+export interface ReplayInput {
+  /** One event per line (NDJSON). */
+  lines: readonly string[];
+  until?: number;
+  /**
+   * When each event is delivered; default: at its `at`. Tests use it to deliver late, shuffled and
+   * duplicated, as real integrations do.
+   */
+  deliverAt?: (event: { eventId: string | null; at: number | null; line: number }) => number;
+  stack?: Omit<LocalStackOptions, 'simulatedStart'>;
+}
+
+export interface ReplayResult {
+  dossiers: {
+    dossierId: string;
+    status: string;
+    dueAt: string | null;
+    outcome: string | null;
+    minutesLate: number | null;
+    responsibleUnitId: string | null;
+    steps: ReturnType<typeof presentSheet>['steps'];
+  }[];
+  notices: { noticeId: string; kind: string; rung: number | null; dossierId: string; unitId: string; to: string | null; at: string | null; status: string; text: string | null }[];
+  rejected: { eventId: string | null; reason: string }[];
+  stats: { executions: number; stateTransitions: number; lambdaInvocations: number; storeReads: number; storeWrites: number };
+}
+
+interface Delivery {
+  line: number;
+  body: string;
+  eventId: string | null;
+  at: number | null;
+  deliverAt: number;
+}
+
+export async function replay(input: ReplayInput): Promise<ReplayResult> {
+  const rejected: ReplayResult['rejected'] = [];
+  const deliveries: Delivery[] = [];
+  input.lines.forEach((raw, i) => {
+    const body = raw.trim();
+    if (!body) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      rejected.push({ eventId: null, reason: `line ${i + 1}: not JSON` });
+      return;
+    }
+    const p = (parsed ?? {}) as { eventId?: unknown; at?: unknown };
+    const eventId = typeof p.eventId === 'string' ? p.eventId : null;
+    let at: number | null = null;
+    try {
+      at = typeof p.at === 'string' ? parseInstant(p.at) : null;
+    } catch {
+      at = null; // the intake names the field
+    }
+    deliveries.push({ line: i + 1, body, eventId, at, deliverAt: 0 });
+  });
+  const timed = deliveries.filter((d) => d.at !== null).map((d) => d.at!);
+  const first = timed.length ? Math.min(...timed) : Date.now();
+  const last = timed.length ? Math.max(...timed) : first;
+  for (const d of deliveries) d.deliverAt = input.deliverAt?.({ eventId: d.eventId, at: d.at, line: d.line }) ?? d.at ?? first;
+  deliveries.sort((a, b) => a.deliverAt - b.deliverAt || a.line - b.line);
+  const until = input.until ?? last + 30 * DAY_MS;
+
+  const stack = await startLocalStack({ ...input.stack, simulatedStart: Math.min(first, ...deliveries.map((d) => d.deliverAt)) - 1000 });
+  const clock = stack.clock!;
+  const seenDossiers = new Set<string>();
+  try {
+    for (const d of deliveries) {
+      if (d.deliverAt > until) break;
+      await clock.advanceTo(d.deliverAt);
+      const response = await stack.request('POST', '/events', d.body);
+      const body = JSON.parse(response.body) as { field?: string; reason?: string };
+      if (response.statusCode >= 400) {
+        rejected.push({ eventId: d.eventId, reason: body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`) });
+      } else {
+        const dossierId = (JSON.parse(d.body) as { dossierId?: unknown }).dossierId;
+        if (typeof dossierId === 'string') seenDossiers.add(dossierId);
+      }
+    }
+    await clock.advanceTo(until);
+    const now = clock.now();
+    const { deps } = stack;
+
+    const dossiers: ReplayResult['dossiers'] = [];
+    for (const dossierId of [...seenDossiers].sort()) {
+      const events = await dossierEvents(deps, dossierId);
+      const state = foldDossier(deps.calendar, events);
+      if (!state) {
+        for (const e of events) rejected.push({ eventId: e.eventId, reason: `dossier ${dossierId} was never received` });
+        continue;
+      }
+      for (const u of state.unapplied) rejected.push(u);
+      const sheet = presentSheet(controlSheet(deps.calendar, state, now));
+      dossiers.push({
+        dossierId,
+        status: sheet.status,
+        dueAt: sheet.dueAt,
+        outcome: sheet.outcome,
+        minutesLate: sheet.minutesLate,
+        responsibleUnitId: sheet.responsibleUnitId,
+        steps: sheet.steps,
+      });
+    }
+    const statuses: NoticeStatus[] = ['sent', 'undeliverable', 'failed', 'pending'];
+    const notices: ReplayResult['notices'] = [];
+    for (const status of statuses) {
+      for (const n of await deps.store.noticesByStatus(status)) {
+        notices.push({
+          noticeId: n.noticeId,
+          kind: n.kind,
+          rung: n.rung,
+          dossierId: n.dossierId,
+          unitId: n.unitId,
+          to: n.to ?? null,
+          at: n.sentAt ?? null,
+          status: n.status,
+          text: n.text ?? null,
+        });
+      }
+    }
+    notices.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.noticeId.localeCompare(b.noticeId));
+    return { dossiers, notices, rejected, stats: stack.stats() };
+  } finally {
+    await stack.close();
+  }
+}

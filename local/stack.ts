@@ -1,0 +1,99 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { route } from '../functions/api.ts';
+import type { Deps } from '../functions/app/deps.ts';
+import { DEFAULT_POLICY, type PolicyConfig } from '../functions/core/policy.ts';
+import { loadCalendar, loadCatalogue } from '../functions/reference/data.ts';
+import { makeCheckpoint, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage } from '../functions/tasks.ts';
+import type { TaskFunction } from '../workflows/index.ts';
+import { startLocalStore } from './dynamo.ts';
+import { LocalExecutions, type LocalLambda } from './engine.ts';
+import { Outbox } from './outbox.ts';
+import { SimulatedClock } from './sim-clock.ts';
+import { LocalTaskTokens } from './tokens.ts';
+
+export interface LocalStackOptions {
+  /** Start the simulated clock at this instant; without it the stack runs on real time. */
+  simulatedStart?: number;
+  outboxFile?: string;
+  printOutbox?: boolean;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  province?: string;
+  catalogue?: string;
+  policy?: PolicyConfig;
+  /** Keep the local table in this folder (LevelDB) instead of memory. */
+  dataPath?: string;
+}
+
+export interface LocalStack {
+  deps: Deps;
+  executions: LocalExecutions;
+  tokens: LocalTaskTokens;
+  outbox: Outbox;
+  clock: SimulatedClock | null;
+  /** The intake API's routes, exactly as API Gateway would call them. */
+  request(method: 'GET' | 'POST', path: string, body?: string): Promise<APIGatewayProxyResult>;
+  stats(): { executions: number; stateTransitions: number; lambdaInvocations: number; storeReads: number; storeWrites: number };
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded stack: dynalite in process, the workflow on aws-local-stepfunctions with every Task
+ * bound to the same handlers as on AWS, task tokens in memory, SMS to the outbox, and real or
+ * simulated time. Nothing here touches the network beyond 127.0.0.1.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const local = await startLocalStore(options.dataPath ? { path: options.dataPath } : {});
+  const logger = new Logger({ serviceName: 'dunghan-local', logLevel: options.logLevel ?? 'SILENT' });
+  const tokens = new LocalTaskTokens();
+  const outbox = new Outbox({ ...(options.outboxFile ? { file: options.outboxFile } : {}), print: options.printOutbox ?? false });
+  let clock: SimulatedClock | null = null;
+  const deps: Deps = {
+    store: local.store,
+    callbacks: tokens,
+    executions: { start: (id) => executions.start(id) },
+    notifier: outbox,
+    calendar: loadCalendar(options.province),
+    catalogue: loadCatalogue(options.catalogue),
+    policy: options.policy ?? DEFAULT_POLICY,
+    now: () => Date.now(),
+    logger,
+  };
+  const getDeps = () => deps;
+  const lambdas: Record<TaskFunction, LocalLambda> = {
+    PlanFunctionArn: makePlan(getDeps),
+    StartStageFunctionArn: makeStartStage(getDeps),
+    RegisterWaitFunctionArn: makeRegisterWait(getDeps),
+    CheckpointFunctionArn: makeCheckpoint(getDeps),
+    NotifyFunctionArn: makeNotify(getDeps),
+    FinalizeFunctionArn: makeFinalize(getDeps),
+  };
+  const executions = new LocalExecutions(lambdas, tokens, logger);
+  // Installed after dynalite and the table are up, so that their set-up runs on real timers.
+  if (options.simulatedStart !== undefined) {
+    clock = new SimulatedClock(options.simulatedStart, { busy: () => local.store.stats.inFlight + executions.inFlight });
+  }
+  return {
+    deps,
+    executions,
+    tokens,
+    outbox,
+    clock,
+    request: (method, path, body) => route(deps, { httpMethod: method, path, body: body ?? null, isBase64Encoded: false }),
+    stats: () => ({
+      executions: executions.stats.executions,
+      stateTransitions: executions.stats.stateTransitions,
+      lambdaInvocations: executions.stats.lambdaInvocations,
+      storeReads: local.store.stats.reads,
+      storeWrites: local.store.stats.writes,
+    }),
+    async close() {
+      executions.abortAll();
+      if (clock) {
+        await clock.settle();
+        clock.uninstall();
+      }
+      await local.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { TaskCallbacks } from '../functions/adapters/workflow.ts';
+
+interface Parked {
+  resolve(output: Record<string, unknown>): void;
+  reject(error: Error): void;
+  retire: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Task tokens on the local engine: aws-local-stepfunctions has no callbacks, so each wait parks a
+ * promise here; SendTaskSuccess resolves it, SendTaskFailure rejects it with an Error whose name is
+ * the error code. A wait that timed out is abandoned by the engine: the registry retires its token at
+ * the same instant, and a late callback then answers 'gone' (TaskTimedOut on AWS).
+ */
+export class LocalTaskTokens implements TaskCallbacks {
+  private readonly parked = new Map<string, Parked>();
+  private seq = 0;
+
+  /** A token unique to this wait (the local engine gives every task the same $$.Task.Token). */
+  newToken(dossierId: string, stepId: string): string {
+    return `local:${dossierId}:${stepId}:${++this.seq}`;
+  }
+
+  park(token: string, timeoutSeconds: number): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const retire = setTimeout(() => this.parked.delete(token), timeoutSeconds * 1000);
+      this.parked.set(token, { resolve, reject, retire });
+    });
+  }
+
+  async succeed(token: string, output: Record<string, unknown>): Promise<'ok' | 'gone'> {
+    const p = this.take(token);
+    if (!p) return 'gone';
+    p.resolve(output);
+    return 'ok';
+  }
+
+  async fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'> {
+    const p = this.take(token);
+    if (!p) return 'gone';
+    const err = new Error(cause);
+    err.name = error;
+    p.reject(err);
+    return 'ok';
+  }
+
+  get size(): number {
+    return this.parked.size;
+  }
+
+  private take(token: string): Parked | undefined {
+    const p = this.parked.get(token);
+    if (p) {
+      clearTimeout(p.retire);
+      this.parked.delete(token);
+    }
+    return p;
+  }
+}
