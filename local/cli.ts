@@ -3,6 +3,7 @@ import { UsageError } from './errors.ts';
 import { dueCommand } from './commands/due.ts';
 import { demoCommand } from './commands/demo.ts';
 import { replayCommand } from './commands/replay.ts';
+import { serveCommand } from './commands/serve.ts';
 
 interface Command {
   summary: string;
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   due: dueCommand,
   demo: demoCommand,
   replay: replayCommand,
+  serve: serveCommand,
 };
 
 function usage(): string {

@@ -16,6 +16,13 @@ export const IdSchema = z
   .max(80, 'must be at most 80 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits and . _ - only (it names the Step Functions execution)');
 
+/** Event ids: ASCII, bounded; UUIDs and "source:sequence" forms fit. */
+export const EventIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:+#-]*$/, 'must be letters, digits and . _ : + # - only');
+
 const Text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
@@ -45,7 +52,7 @@ export const PhoneSchema = z
 
 const PersonSchema = z.object({ name: Text(120), phone: PhoneSchema }).strict();
 
-const base = { eventId: IdSchema, at: InstantSchema };
+const base = { eventId: EventIdSchema, at: InstantSchema };
 
 export const StepSpecSchema = z.object({ stepId: IdSchema, unitId: IdSchema, budget: LimitSchema }).strict();
 
@@ -138,7 +145,9 @@ export function parseEvent(input: unknown): ParseResult {
   if (typeof type !== 'string' || !(type in EVENT_SCHEMAS)) {
     return { ok: false, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` };
   }
-  const result = EVENT_SCHEMAS[type as EventType].safeParse(input);
+  const result = EVENT_SCHEMAS[type as EventType].safeParse(input, {
+    error: (issue) => (issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : undefined),
+  });
   if (result.success) return { ok: true, event: result.data as IntakeEvent };
   const issue = result.error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(body)';

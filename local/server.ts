@@ -1,0 +1,35 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES } from '../functions/api.ts';
+import type { LocalStack } from './stack.ts';
+
+/** The cloud API's routes over HTTP on this machine (POST /events, GET /dossiers/{id}). */
+export async function serveHttp(stack: LocalStack, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const method = req.method === 'POST' ? 'POST' : req.method === 'GET' ? 'GET' : null;
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      const respond = (status: number, body: string) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(body);
+      };
+      if (!method) return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
+      if (tooLarge) return respond(413, JSON.stringify({ error: 'invalid_event', field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }));
+      stack
+        .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined)
+        .then((r) => respond(r.statusCode, r.body))
+        .catch(() => respond(500, JSON.stringify({ error: 'internal', reason: 'internal error' })));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
+  const { port: bound } = server.address() as AddressInfo;
+  return { server, url: `http://${host}:${bound}` };
+}
