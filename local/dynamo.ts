@@ -16,7 +16,10 @@ export async function startLocalStore(options: { path?: string } = {}): Promise<
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
+    // No SDK retries: dynalite does not throttle, and under the simulated clock the SDK's clock-skew
+    // correction (the server's Date header lags simulated jumps) would retry after a faked delay that
+    // never comes while the clock waits for the call. Failures surface at once instead.
+    maxAttempts: 1,
   });
   try {
     await store.client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE)));

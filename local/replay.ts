@@ -3,7 +3,7 @@ import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
 import { dossierEvents } from '../functions/app/dossiers.ts';
 import { presentSheet } from '../functions/app/intake.ts';
 import type { NoticeStatus } from '../functions/adapters/store.ts';
-import { startLocalStack, type LocalStackOptions } from './stack.ts';
+import { startLocalStack, type LocalStackOptions, type ReplayStats } from './stack.ts';
 
 /**
  * `dunghan replay`: feed events in time order on the simulated clock (each applied at its `at`),
@@ -34,7 +34,7 @@ export interface ReplayResult {
   }[];
   notices: { noticeId: string; kind: string; rung: number | null; dossierId: string; unitId: string; to: string | null; at: string | null; status: string; text: string | null }[];
   rejected: { eventId: string | null; reason: string }[];
-  stats: { executions: number; stateTransitions: number; lambdaInvocations: number; storeReads: number; storeWrites: number };
+  stats: ReplayStats;
 }
 
 interface Delivery {

@@ -25,6 +25,17 @@ export interface LocalStackOptions {
   dataPath?: string;
 }
 
+export interface ReplayStats {
+  executions: number;
+  stateTransitions: number;
+  lambdaInvocations: number;
+  storeReads: number;
+  storeWrites: number;
+  /** Executions still waiting (open dossiers) and executions that failed. */
+  openExecutions: number;
+  failedExecutions: number;
+}
+
 export interface LocalStack {
   deps: Deps;
   executions: LocalExecutions;
@@ -33,7 +44,7 @@ export interface LocalStack {
   clock: SimulatedClock | null;
   /** The intake API's routes, exactly as API Gateway would call them. */
   request(method: 'GET' | 'POST', path: string, body?: string): Promise<APIGatewayProxyResult>;
-  stats(): { executions: number; stateTransitions: number; lambdaInvocations: number; storeReads: number; storeWrites: number };
+  stats(): ReplayStats;
   close(): Promise<void>;
 }
 
@@ -86,6 +97,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambdaInvocations: executions.stats.lambdaInvocations,
       storeReads: local.store.stats.reads,
       storeWrites: local.store.stats.writes,
+      openExecutions: executions.stats.runningExecutions,
+      failedExecutions: executions.stats.failedExecutions,
     }),
     async close() {
       executions.abortAll();
