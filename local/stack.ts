@@ -69,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     policy: options.policy ?? DEFAULT_POLICY,
     now: () => Date.now(),
     logger,
+    unitCache: new Map(),
   };
   const getDeps = () => deps;
   const lambdas: Record<TaskFunction, LocalLambda> = {

@@ -43,6 +43,7 @@ export function awsDeps(): Deps {
     policy: DEFAULT_POLICY,
     now: () => Date.now(),
     logger: new Logger({ serviceName: 'dunghan' }),
+    unitCache: new Map(),
   };
   return deps;
 }

@@ -81,7 +81,8 @@ export interface StoreStats {
   inFlight: number;
 }
 
-const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand']);
+// Command names as the inner DynamoDB client sees them.
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
 
 export class Store {
   readonly stats: StoreStats = { reads: 0, writes: 0, inFlight: 0 };

@@ -4,7 +4,7 @@ import type { Instant } from '../core/instant.ts';
 import type { PolicyConfig } from '../core/policy.ts';
 import type { Catalogue } from '../schemas/catalogue.ts';
 import type { Notifier } from '../adapters/notifier.ts';
-import type { Store } from '../adapters/store.ts';
+import type { Store, Unit } from '../adapters/store.ts';
 import type { Executions, TaskCallbacks } from '../adapters/workflow.ts';
 
 /** What the application services need; built once per process from configuration (AWS or local). */
@@ -18,4 +18,9 @@ export interface Deps {
   policy: PolicyConfig;
   now(): Instant;
   logger: Logger;
+  /** Units read recently (heads and parents change rarely): see cachedUnit. */
+  unitCache: Map<string, { unit: Unit | null; until: Instant }>;
 }
+
+/** How long a unit read from the store is reused: a change of head reaches notices within this. */
+export const UNIT_CACHE_MS = 5 * 60_000;

@@ -2,7 +2,7 @@ import { foldDossier, type DossierState } from '../core/dossier.ts';
 import type { UnitRef } from '../core/policy.ts';
 import { parseEvent, type DossierEvent } from '../schemas/events.ts';
 import type { Unit } from '../adapters/store.ts';
-import type { Deps } from './deps.ts';
+import { UNIT_CACHE_MS, type Deps } from './deps.ts';
 
 /** Thrown when a stored record no longer parses: data corruption, never a client error. */
 export class StoredDataError extends Error {
@@ -33,12 +33,22 @@ export async function loadDossier(deps: Deps, dossierId: string): Promise<{ stat
   return { state, events };
 }
 
+/** A unit, from the store or read in the last UNIT_CACHE_MS. */
+export async function cachedUnit(deps: Deps, unitId: string): Promise<Unit | null> {
+  const now = deps.now();
+  const hit = deps.unitCache.get(unitId);
+  if (hit && hit.until > now) return hit.unit;
+  const unit = await deps.store.getUnit(unitId);
+  deps.unitCache.set(unitId, { unit, until: now + UNIT_CACHE_MS });
+  return unit;
+}
+
 /** A unit and its ancestors, as the escalation ladder needs them. */
 export async function unitChain(deps: Deps, unitId: string): Promise<Map<string, Unit & UnitRef>> {
   const units = new Map<string, Unit & UnitRef>();
   let cur: string | null = unitId;
   while (cur !== null && !units.has(cur) && units.size < 10) {
-    const unit: Unit | null = await deps.store.getUnit(cur);
+    const unit: Unit | null = await cachedUnit(deps, cur);
     if (!unit) break;
     units.set(cur, unit);
     cur = unit.parentUnitId;

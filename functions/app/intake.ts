@@ -3,7 +3,7 @@ import { formatInstant, type Instant } from '../core/instant.ts';
 import { parseEvent, type DossierReceived, type IntakeEvent, type StepSpec } from '../schemas/events.ts';
 import { RECHECK_ERROR } from '../adapters/workflow.ts';
 import type { Deps } from './deps.ts';
-import { closedSteps, dossierEvents, DossierNotFoundError } from './dossiers.ts';
+import { cachedUnit, closedSteps, dossierEvents, DossierNotFoundError } from './dossiers.ts';
 
 /**
  * Event intake: validate, store once, fold, save the snapshot, then move the workflow (start the
@@ -96,6 +96,7 @@ async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.
     head: event.head,
     updatedAt: event.at,
   });
+  deps.unitCache.delete(event.unitId);
   if (!written) return { status: 202, body: { status: 'kept', eventId: event.eventId, reason: `a later version of unit ${event.unitId} is already recorded` } };
   return { status: 202, body: { status: 'accepted', eventId: event.eventId } };
 }
@@ -104,7 +105,7 @@ async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.
 async function resolvePath(deps: Deps, event: DossierReceived): Promise<{ path: StepSpec[][] } | { field: string; reason: string }> {
   const procedure = deps.catalogue.procedures.find((p) => p.procedureCode === event.procedureCode);
   if (!procedure) return { field: 'path', reason: `procedure ${event.procedureCode} is not in the catalogue; send its path` };
-  const receiving = await deps.store.getUnit(event.receivingUnitId!);
+  const receiving = await cachedUnit(deps, event.receivingUnitId!);
   if (!receiving) return { field: 'receivingUnitId', reason: `unit ${event.receivingUnitId} is not known; send unit.upserted first` };
   const unitOf = (role: string) => (role === 'receiving' ? receiving.unitId : role === 'parent' ? receiving.parentUnitId : role);
   const path: StepSpec[][] = [];

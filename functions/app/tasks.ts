@@ -5,7 +5,7 @@ import { maskPhone, normaliseMobile } from '../core/phone.ts';
 import { checkpointSeconds, evaluatePolicy, type PlannedNotice, type UnitRef } from '../core/policy.ts';
 import type { NoticeRecord } from '../adapters/store.ts';
 import type { Deps } from './deps.ts';
-import { loadDossier, unitChain } from './dossiers.ts';
+import { cachedUnit, loadDossier, unitChain } from './dossiers.ts';
 
 /**
  * The work of the dossier-path workflow's Task states. Each reads the store (the source of truth)
@@ -72,8 +72,8 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
     const notice = await deps.store.getNotice(dossierId, id);
     if (!notice || notice.status !== 'pending') continue;
     const now = formatInstant(deps.now());
-    const recipient = await deps.store.getUnit(notice.unitId);
-    const subject = notice.subjectUnitId === notice.unitId ? recipient : await deps.store.getUnit(notice.subjectUnitId);
+    const recipient = await cachedUnit(deps, notice.unitId);
+    const subject = notice.subjectUnitId === notice.unitId ? recipient : await cachedUnit(deps, notice.subjectUnitId);
     const text = renderNotice(notice.kind as PlannedNotice['kind'], {
       dossierId,
       procedureName: state.procedureName,
