@@ -2,9 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { route } from '../functions/api.ts';
 import type { Deps } from '../functions/app/deps.ts';
-import { DEFAULT_POLICY, type PolicyConfig } from '../functions/core/policy.ts';
-import { loadCalendar, loadCatalogue } from '../functions/reference/data.ts';
-import { makeCheckpoint, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage } from '../functions/tasks.ts';
+import type { PolicyFile } from '../functions/schemas/policy.ts';
+import { loadCalendar, loadCatalogue, loadPolicy } from '../functions/reference/data.ts';
+import { makeCheckpoint, makeDigest, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage } from '../functions/tasks.ts';
+import { DAY_MS, MINUTE_MS, dayOf, startOfDay } from '../functions/core/instant.ts';
 import type { TaskFunction } from '../workflows/index.ts';
 import { startLocalStore } from './dynamo.ts';
 import { LocalExecutions, type LocalLambda } from './engine.ts';
@@ -20,7 +21,7 @@ export interface LocalStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   province?: string;
   catalogue?: string;
-  policy?: PolicyConfig;
+  policy?: PolicyFile;
   /** Keep the local table in this folder (LevelDB) instead of memory. */
   dataPath?: string;
 }
@@ -66,7 +67,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     notifier: outbox,
     calendar: loadCalendar(options.province),
     catalogue: loadCatalogue(options.catalogue),
-    policy: options.policy ?? DEFAULT_POLICY,
+    policy: options.policy ?? loadPolicy(),
     now: () => Date.now(),
     logger,
     unitCache: new Map(),
@@ -81,10 +82,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     FinalizeFunctionArn: makeFinalize(getDeps),
   };
   const executions = new LocalExecutions(lambdas, tokens, logger);
+  let scheduledRunning = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
-    clock = new SimulatedClock(options.simulatedStart, { busy: () => local.store.stats.inFlight + executions.inFlight });
+    clock = new SimulatedClock(options.simulatedStart, { busy: () => local.store.stats.inFlight + executions.inFlight + scheduledRunning });
   }
+  // The schedules of the cloud (EventBridge Scheduler): the daily digest, on this stack's clock.
+  const digestHandler = makeDigest(getDeps);
+  let digestTimer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleDigest = () => {
+    const now = Date.now();
+    let next = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
+    if (next <= now) next += DAY_MS;
+    digestTimer = setTimeout(() => {
+      scheduledRunning++;
+      digestHandler({}, {} as never)
+        .catch((err: unknown) => logger.error('digest failed', { error: (err as Error).name }))
+        .finally(() => {
+          scheduledRunning--;
+          scheduleDigest();
+        });
+    }, next - now);
+  };
+  scheduleDigest();
   return {
     deps,
     executions,
@@ -102,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       failedExecutions: executions.stats.failedExecutions,
     }),
     async close() {
+      clearTimeout(digestTimer);
       executions.abortAll();
       if (clock) {
         await clock.settle();

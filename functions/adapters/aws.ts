@@ -2,8 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { DEFAULT_POLICY } from '../core/policy.ts';
-import { loadCalendar, loadCatalogue } from '../reference/data.ts';
+import { loadCalendar, loadCatalogue, loadPolicy } from '../reference/data.ts';
 import { describeZodError } from '../schemas/errors.ts';
 import type { Deps } from '../app/deps.ts';
 import { SnsNotifier } from './sns.ts';
@@ -16,6 +15,8 @@ const EnvSchema = z.object({
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   PROVINCE_ID: z.string().min(1).default('vn-default'),
   CATALOGUE_ID: z.string().min(1).default('vn-sample'),
+  POLICY_ID: z.string().min(1).default('vn-default'),
+  ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
   SMS_SENDER_ID: z.string().max(11).optional(),
 });
 
@@ -40,7 +41,7 @@ export function awsDeps(): Deps {
     notifier: new SnsNotifier(new SNSClient({}), env.SMS_SENDER_ID),
     calendar: loadCalendar(env.PROVINCE_ID),
     catalogue: loadCatalogue(env.CATALOGUE_ID),
-    policy: DEFAULT_POLICY,
+    policy: loadPolicy(env.POLICY_ID),
     now: () => Date.now(),
     logger: new Logger({ serviceName: 'dunghan' }),
     unitCache: new Map(),

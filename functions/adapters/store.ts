@@ -54,10 +54,11 @@ export interface DossierMeta extends DossierSnapshot {
   outcome?: { outcome: string | null; minutesLate: number | null; responsibleUnitId: string | null; finalizedAt: string };
 }
 
-export type NoticeStatus = 'pending' | 'sent' | 'undeliverable' | 'failed';
+export type NoticeStatus = 'pending' | 'sent' | 'undeliverable' | 'failed' | 'cancelled';
 
 export interface NoticeRecord {
   noticeId: string;
+  /** The dossier, or `DIGEST-<date>` for a daily digest. */
   dossierId: string;
   kind: string;
   rung: number | null;
@@ -65,12 +66,17 @@ export interface NoticeRecord {
   unitId: string;
   subjectUnitId: string;
   audience: 'unit' | 'head' | 'citizen';
+  /** When the policy made it due, and the first instant it may be sent (ISO at +07:00). */
   dueAt: string;
+  sendAfter: string;
+  version: number;
   createdAt: string;
   status: NoticeStatus;
   sentAt?: string;
   to?: string;
   text?: string;
+  parts?: number;
+  encoding?: string;
   reason?: string;
 }
 
@@ -269,9 +275,10 @@ export class Store {
   async settleNotice(
     dossierId: string,
     noticeId: string,
-    result: { status: Exclude<NoticeStatus, 'pending'>; at: string; to?: string; text?: string; reason?: string },
+    result: { status: Exclude<NoticeStatus, 'pending'>; at: string; to?: string; text?: string; parts?: number; encoding?: string; reason?: string },
   ): Promise<boolean> {
-    const fields: Record<string, unknown> = { status: result.status, sentAt: result.at, to: result.to, text: result.text, reason: result.reason, gsi3pk: `NOTICE#${result.status}` };
+    const { at, ...rest } = result;
+    const fields: Record<string, unknown> = { ...rest, sentAt: at, gsi3pk: `NOTICE#${result.status}` };
     const set = Object.entries(fields).filter(([, v]) => v !== undefined);
     try {
       await this.doc.send(
@@ -289,6 +296,27 @@ export class Store {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  /** The notices of one dossier (or of one digest day). */
+  async dossierNotices(dossierId: string): Promise<NoticeRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': key.dossier(dossierId).pk, ':sk': 'NOTICE#' },
+    });
+    return items.map(toNotice);
+  }
+
+  /** Open dossiers whose current due instant is before `beforeIso` (index byCheckpoint). */
+  async openOverdue(beforeIso: string): Promise<DossierMeta[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'byCheckpoint',
+      KeyConditionExpression: 'gsi1pk = :open AND gsi1sk < :before',
+      ExpressionAttributeValues: { ':open': 'OPEN', ':before': beforeIso },
+    });
+    return items.map(toMeta);
   }
 
   /** Notices in a status, oldest due first (index byNoticeStatus). */
@@ -336,7 +364,7 @@ export class Store {
 }
 
 function noticeIndex(n: NoticeRecord) {
-  return { gsi3pk: `NOTICE#${n.status}`, gsi3sk: `${n.dueAt}#${n.noticeId}` };
+  return { gsi3pk: `NOTICE#${n.status}`, gsi3sk: `${n.sendAfter}#${n.noticeId}` };
 }
 
 function toMeta(item: Record<string, unknown>): DossierMeta {

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WorkingCalendar } from '../core/calendar.ts';
 import type { Instant } from '../core/instant.ts';
-import type { PolicyConfig } from '../core/policy.ts';
+import type { PolicyFile } from '../schemas/policy.ts';
 import type { Catalogue } from '../schemas/catalogue.ts';
 import type { Notifier } from '../adapters/notifier.ts';
 import type { Store, Unit } from '../adapters/store.ts';
@@ -15,7 +15,7 @@ export interface Deps {
   notifier: Notifier;
   calendar: WorkingCalendar;
   catalogue: Catalogue;
-  policy: PolicyConfig;
+  policy: PolicyFile;
   now(): Instant;
   logger: Logger;
   /** Units read recently (heads and parents change rarely): see cachedUnit. */

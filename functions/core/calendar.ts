@@ -201,6 +201,25 @@ export class WorkingCalendar {
     return startOfDay(this.firstDay + d) + ws[ws.length - 1]![1];
   }
 
+  /** The close of the working day that holds t (a t at a close is its own day's), or of the next one. */
+  closeOfWorkingDay(t: Instant): Instant {
+    const i = this.index(t - 1);
+    const ws = this.windows[i]!;
+    const close = ws.length ? startOfDay(this.firstDay + i) + ws[ws.length - 1]![1] : -Infinity;
+    if (close >= t) return close;
+    const d = this.workDayAt(this.nextWork[i + 1]!);
+    const next = this.windows[d]!;
+    return startOfDay(this.firstDay + d) + next[next.length - 1]![1];
+  }
+
+  /** The opening of the nth working day before the working day that holds t (a close is its own day's). */
+  openingOfWorkingDayBefore(t: Instant, n: number): Instant {
+    const i = this.index(t - 1);
+    const d = this.workDays[this.nextWork[i]! - n];
+    if (d === undefined || n < 0) throw new CalendarRangeError(`no working day ${n} before ${isoDateOf(dayOf(t))} in the working calendar data (${this.coverage()})`);
+    return startOfDay(this.firstDay + d) + this.windows[d]![0]![0];
+  }
+
   /** The calendar of one local date, for people (CLI, reports). */
   describeDay(date: string): CalendarDay {
     const i = this.index(startOfDay(dayFromIsoDate(date)));

@@ -1,33 +1,32 @@
 import type { WorkingCalendar } from './calendar.ts';
 import { deriveClock } from './clock.ts';
-import { MINUTE_MS, type Instant } from './instant.ts';
 import { controlSheet, type DossierState } from './dossier.ts';
+import { DAY_MS, MINUTE_MS, dayOf, startOfDay, type Instant } from './instant.ts';
+import type { PolicyFile, PolicySettings } from '../schemas/policy.ts';
 
 /**
- * The escalation policy: which notices a dossier owes at an instant, and when to look again.
- * Every notice has a deterministic id so that it is written once (conditional put) whatever retries,
- * replays or duplicate checkpoints happen.
+ * The escalation policy: which notices a dossier owes at an instant, when to look again, and when a
+ * notice may be sent (citizens in daytime, heads in working time: deferred, never dropped).
+ * Every notice has a deterministic id (dossier, kind, subject or rung, reschedule version) so that it
+ * is written once (conditional put) whatever retries, replays or duplicate checkpoints happen.
  */
 
-export const NOTICE_KINDS = ['step.warning', 'head.escalation'] as const;
+export const NOTICE_KINDS = ['step.warning', 'apology.due', 'citizen.apology', 'head.escalation', 'digest'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export type Audience = 'unit' | 'head' | 'citizen';
 
-export interface PolicyConfig {
-  /** Share of a step's budget after which its unit is warned (priority citizens: the second figure). */
-  warningShare: number;
-  priorityWarningShare: number;
-  /** Working days after the due instant for escalation rungs 1, 2, 3. */
-  escalationDays: readonly [number, number, number];
-  /** Longest sleep between checkpoints (the local engine cannot wait over 24.8 days). */
-  maxCheckpointSeconds: number;
-}
-
-export const DEFAULT_POLICY: PolicyConfig = {
-  warningShare: 0.75,
-  priorityWarningShare: 0.5,
-  escalationDays: [0, 2, 5],
-  maxCheckpointSeconds: 7 * 24 * 3600,
+export const AUDIENCE: Record<NoticeKind, Audience> = {
+  'step.warning': 'unit',
+  'apology.due': 'head',
+  'citizen.apology': 'citizen',
+  'head.escalation': 'head',
+  digest: 'head',
 };
+
+/** The settings for one procedure: the province's defaults with the procedure's overrides. */
+export function policyFor(policy: PolicyFile, procedureCode: string): PolicySettings {
+  return { ...policy.defaults, ...(policy.procedures[procedureCode] ?? {}) };
+}
 
 export interface UnitRef {
   unitId: string;
@@ -40,23 +39,43 @@ export interface PlannedNotice {
   rung: number | null;
   dossierId: string;
   stepId: string | null;
-  /** The unit whose head (or officers, for a step warning) receives it. */
+  /** The unit whose head receives it; for a citizen notice, the unit on whose behalf it is sent. */
   unitId: string;
   /** The unit the notice is about (at fault, or holding the step). */
   subjectUnitId: string;
+  audience: Audience;
   /** When the policy makes it due. */
   dueAt: Instant;
+  /** The first instant it may be sent (its audience's window). */
+  sendAfter: Instant;
+  /** Reschedules made before it was due (0 or 1). */
+  version: number;
 }
 
 export interface Evaluation {
+  /** Notices due at `now` (already written ones included: writing is idempotent). */
   due: PlannedNotice[];
   /** The next instant at which something may become due; null when nothing more will. */
   nextAt: Instant | null;
 }
 
+/** The next instant inside the citizen window [from, to) of local hours. */
+export function nextCitizenInstant(t: Instant, settings: PolicySettings): Instant {
+  const [from, to] = settings.citizenHours;
+  const dayStart = startOfDay(dayOf(t));
+  const minute = (t - dayStart) / MINUTE_MS;
+  if (minute < from) return dayStart + from * MINUTE_MS;
+  if (minute < to) return t;
+  return dayStart + DAY_MS + from * MINUTE_MS;
+}
+
+export function sendWindow(calendar: WorkingCalendar, audience: Audience, dueAt: Instant, settings: PolicySettings): Instant {
+  return audience === 'citizen' ? nextCitizenInstant(dueAt, settings) : calendar.nextWorkingInstant(dueAt);
+}
+
 /**
  * Evaluates the policy for a dossier at `now`, as seen by the checkpoint of one step (its own warning
- * plus the dossier-level notices), or by the sweeper (every step) when `stepId` is null.
+ * plus the dossier-level notices), or for every step when `stepId` is null.
  */
 export function evaluatePolicy(
   calendar: WorkingCalendar,
@@ -64,20 +83,34 @@ export function evaluatePolicy(
   units: ReadonlyMap<string, UnitRef>,
   now: Instant,
   stepId: string | null,
-  config: PolicyConfig = DEFAULT_POLICY,
+  settings: PolicySettings,
 ): Evaluation {
   const due: PlannedNotice[] = [];
   const future: Instant[] = [];
   // Nothing is said about a dossier once its processing is finished or it is closed.
   if (state.finishedAt !== null && state.finishedAt <= now) return { due, nextAt: null };
-  const version = state.apology ? 1 : 0;
-  const plan = (n: Omit<PlannedNotice, 'noticeId' | 'dossierId'>) => {
-    const notice = { ...n, dossierId: state.dossierId, noticeId: noticeId(state.dossierId, n.kind, n.stepId ?? `r${n.rung}`, version) };
-    if (n.dueAt <= now) due.push(notice);
-    else future.push(n.dueAt);
+  const apologyAt = state.apology?.at ?? Infinity;
+  const plan = (n: Omit<PlannedNotice, 'noticeId' | 'dossierId' | 'audience' | 'sendAfter' | 'version'>) => {
+    if (n.dueAt > now) {
+      future.push(n.dueAt);
+      return;
+    }
+    // A notice due after the reschedule is a new one (a missed new appointment escalates again); the
+    // apology notices happen once per dossier.
+    const version = n.kind !== 'apology.due' && n.kind !== 'citizen.apology' && n.dueAt > apologyAt ? 1 : 0;
+    const audience = AUDIENCE[n.kind];
+    due.push({
+      ...n,
+      dossierId: state.dossierId,
+      audience,
+      version,
+      sendAfter: sendWindow(calendar, audience, n.dueAt, settings),
+      noticeId: noticeId(state.dossierId, n.kind, n.stepId ?? (n.rung === null ? 'dossier' : `r${n.rung}`), version),
+    });
   };
 
-  const share = state.priority ? config.priorityWarningShare : config.warningShare;
+  // step.warning: a share of the step's budget consumed (priority citizens: earlier).
+  const share = state.priority ? settings.priorityWarningShare : settings.warningShare;
   for (const step of state.steps) {
     if (stepId !== null && step.stepId !== stepId) continue;
     if (step.clock === null || step.completedAt !== null) continue;
@@ -94,16 +127,74 @@ export function evaluatePolicy(
 
   const sheet = controlSheet(calendar, state, now);
   const statutoryDue = sheet.statutoryDueAt;
-  if (statutoryDue !== null) {
-    const subject = sheet.responsibleUnitId ?? sheet.holderUnitId ?? state.steps[0]!.unitId;
-    const ladder = escalationLadder(subject, units);
-    config.escalationDays.forEach((days, i) => {
-      const at = days === 0 ? statutoryDue : calendar.closeOfNthWorkingDayAfter(statutoryDue, days);
-      const unitId = ladder[Math.min(i, ladder.length - 1)]!;
-      plan({ kind: 'head.escalation', rung: i + 1, stepId: null, unitId, subjectUnitId: subject, dueAt: at });
-    });
+  if (statutoryDue === null) return { due, nextAt: future.length ? Math.min(...future) : null };
+  const holder = sheet.holderUnitId ?? state.steps[0]!.unitId;
+  const responsible = sheet.responsibleUnitId ?? responsibleSoFar(sheet) ?? holder;
+
+  // LAW.md §2: no later than one working day before the due date, the unit holding the dossier
+  // apologises with a reason and a new date, when it cannot finish in time: an open step is already
+  // past its own due, or the work left (the open steps' remaining budgets and the later stages' budgets)
+  // does not fit before the due instant. At the due instant, lateness is certain.
+  // An apology already made (by an officer, or by dunghan) is the one reschedule: nothing more to ask.
+  const leadAt = calendar.openingOfWorkingDayBefore(statutoryDue, settings.apologyLeadDays);
+  if (state.apology !== null) {
+    // nothing: the appointment was rescheduled
+  } else if (now < leadAt) future.push(leadAt);
+  else if (now <= statutoryDue) {
+    const openSteps = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
+    const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);
+    const workLeft = remainingWorkMinutes(state, sheet);
+    const doesNotFit = calendar.workedBefore(now) + workLeft * MINUTE_MS > calendar.workedBefore(statutoryDue);
+    if (stepLate || doesNotFit || now >= statutoryDue) {
+      plan({ kind: 'apology.due', rung: null, stepId: null, unitId: holder, subjectUnitId: holder, dueAt: now });
+      plan({ kind: 'citizen.apology', rung: null, stepId: null, unitId: responsible, subjectUnitId: responsible, dueAt: now });
+    } else {
+      // Lateness may become certain when an open step passes its own due, or at the due instant.
+      for (const s of openSteps) if (s.dueAt !== null && s.dueAt >= now && s.dueAt < statutoryDue) future.push(s.dueAt + 1000);
+      future.push(statutoryDue);
+    }
   }
+
+  // head.escalation: rung 1 when the dossier becomes overdue, then up the ladder. After a reschedule,
+  // the rungs not yet due wait for the new appointment: missing it escalates straight to the next rung.
+  const ladder = escalationLadder(responsible, units);
+  const days = settings.escalationDays;
+  const rungAt = days.map((d) => (d === 0 ? statutoryDue : calendar.closeOfNthWorkingDayAfter(statutoryDue, d)));
+  const newDue = state.apology ? sheet.dueAt : null;
+  if (state.apology && newDue !== null) {
+    const next = rungAt.findIndex((t, i) => i > 0 && t > state.apology!.at);
+    if (next > 0) {
+      for (let i = next; i < rungAt.length; i++) {
+        const extra = days[i]! - days[next]!;
+        rungAt[i] = extra === 0 ? newDue : calendar.closeOfNthWorkingDayAfter(newDue, extra);
+      }
+    }
+  }
+  rungAt.forEach((at, i) => {
+    plan({ kind: 'head.escalation', rung: i + 1, stepId: null, unitId: ladder[Math.min(i, ladder.length - 1)]!, subjectUnitId: responsible, dueAt: at });
+  });
   return { due, nextAt: future.length ? Math.min(...future) : null };
+}
+
+/** Working minutes still needed: the longest remaining open step, then the longest step of each later stage. */
+function remainingWorkMinutes(state: DossierState, sheet: ReturnType<typeof controlSheet>): number {
+  const open = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
+  let minutes = Math.max(0, ...open.map((s) => s.budgetMinutes - s.consumedMinutes));
+  const current = state.currentStage ?? state.stageCount;
+  for (let stage = current + 1; stage < state.stageCount; stage++) {
+    minutes += Math.max(...state.steps.filter((s) => s.stage === stage).map((s) => budgetOf(s.budget)));
+  }
+  return minutes;
+}
+
+/** While open: the unit whose step has overrun its budget most so far, if any. */
+function responsibleSoFar(sheet: ReturnType<typeof controlSheet>): string | null {
+  let worst: { unitId: string; over: number } | null = null;
+  for (const s of sheet.steps) {
+    const over = s.consumedMinutes - s.budgetMinutes;
+    if (over > 0 && (worst === null || over > worst.over)) worst = { unitId: s.unitId, over };
+  }
+  return worst?.unitId ?? null;
 }
 
 /** The responsible unit, its parent, then the root (the provincial office). */
@@ -125,7 +216,23 @@ export function noticeId(dossierId: string, kind: NoticeKind, subject: string, v
 }
 
 /** Seconds until the next checkpoint: at least 1, at most the configured cap. */
-export function checkpointSeconds(nextAt: Instant | null, now: Instant, config: PolicyConfig = DEFAULT_POLICY): number {
-  if (nextAt === null) return config.maxCheckpointSeconds;
-  return Math.min(config.maxCheckpointSeconds, Math.max(1, Math.ceil((nextAt - now) / 1000)));
+export function checkpointSeconds(nextAt: Instant | null, now: Instant, settings: PolicySettings): number {
+  if (nextAt === null) return settings.maxCheckpointSeconds;
+  return Math.min(settings.maxCheckpointSeconds, Math.max(1, Math.ceil((nextAt - now) / 1000)));
+}
+
+/**
+ * The new appointment of a dunghan apology: the original due plus the remaining budgets of the open
+ * steps (the longest in the current stage) and of the later stages (the longest step of each), at the
+ * close of that working day; always strictly after the original.
+ */
+export function newAppointment(calendar: WorkingCalendar, state: DossierState, now: Instant): Instant {
+  const sheet = controlSheet(calendar, state, now);
+  const original = sheet.statutoryDueAt ?? now;
+  return calendar.closeOfWorkingDay(calendar.addWorkingMinutes(original, Math.max(1, remainingWorkMinutes(state, sheet))));
+}
+
+/** A later stage's budget in working minutes (a working day counted as 8 hours). */
+function budgetOf(limit: { amount: number; unit: 'days' | 'hours' }): number {
+  return limit.unit === 'hours' ? limit.amount * 60 : limit.amount * 480;
 }

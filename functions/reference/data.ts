@@ -8,11 +8,13 @@ import {
 } from '../schemas/calendar.ts';
 import { describeZodError } from '../schemas/errors.ts';
 import { CatalogueSchema, type Catalogue } from '../schemas/catalogue.ts';
+import { PolicyFileSchema, type PolicyFile } from '../schemas/policy.ts';
 import vn2025 from '../../data/holidays/vn/2025.json' with { type: 'json' };
 import vn2026 from '../../data/holidays/vn/2026.json' with { type: 'json' };
 import vn2027 from '../../data/holidays/vn/2027.json' with { type: 'json' };
 import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
 import vnSample from '../../data/procedures/vn-sample.json' with { type: 'json' };
+import vnPolicy from '../../data/policies/vn-default.json' with { type: 'json' };
 
 /**
  * The calendar reference data, imported statically so that a Lambda bundle carries it, and validated
@@ -32,7 +34,12 @@ export const CATALOGUE_FILES: Readonly<Record<string, unknown>> = {
   'data/procedures/vn-sample.json': vnSample,
 };
 
+export const POLICY_FILES: Readonly<Record<string, unknown>> = {
+  'data/policies/vn-default.json': vnPolicy,
+};
+
 export const DEFAULT_PROVINCE = 'vn-default';
+export const DEFAULT_POLICY_ID = 'vn-default';
 export const DEFAULT_CATALOGUE = 'vn-sample';
 
 export class ReferenceDataError extends Error {
@@ -63,6 +70,14 @@ export function loadCatalogue(id: string = DEFAULT_CATALOGUE): Catalogue {
     if (catalogue.id === id) return catalogue;
   }
   throw new ReferenceDataError(`no procedure catalogue "${id}" in data/procedures`);
+}
+
+export function loadPolicy(id: string = DEFAULT_POLICY_ID): PolicyFile {
+  for (const [file, data] of Object.entries(POLICY_FILES)) {
+    const policy = parseFile(file, data, PolicyFileSchema);
+    if (policy.id === id) return policy;
+  }
+  throw new ReferenceDataError(`no escalation policy "${id}" in data/policies`);
 }
 
 const cache = new Map<string, WorkingCalendar>();

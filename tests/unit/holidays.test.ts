@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, isoDateOf, weekdayOf } from '../../functions/core/instant.ts';
-import { CATALOGUE_FILES, HOLIDAY_FILES, holidayYears, loadCatalogue, PROVINCE_FILES } from '../../functions/reference/data.ts';
+import { CATALOGUE_FILES, HOLIDAY_FILES, holidayYears, loadCatalogue, loadPolicy, POLICY_FILES, PROVINCE_FILES } from '../../functions/reference/data.ts';
 import { HolidayYearSchema } from '../../functions/schemas/calendar.ts';
 import { lunarToSolar, provisionalYear } from '../../local/tools/holiday-rules.ts';
 import { calendar } from '../support/calendar.ts';
@@ -23,6 +23,8 @@ describe('holiday data', () => {
     expect(Object.keys(PROVINCE_FILES).sort()).toEqual(onDisk('data/provinces'));
     expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(onDisk('data/procedures'));
     expect(loadCatalogue().procedures.length).toBeGreaterThan(0);
+    expect(Object.keys(POLICY_FILES).sort()).toEqual(onDisk('data/policies'));
+    expect(loadPolicy().defaults.warningShare).toBe(0.75);
   });
 
   it('says where every entry comes from and lists only weekdays off', () => {
