@@ -32,7 +32,21 @@ export interface ReplayResult {
     responsibleUnitId: string | null;
     steps: ReturnType<typeof presentSheet>['steps'];
   }[];
-  notices: { noticeId: string; kind: string; rung: number | null; dossierId: string; unitId: string; to: string | null; at: string | null; status: string; text: string | null }[];
+  notices: {
+    noticeId: string;
+    kind: string;
+    rung: number | null;
+    dossierId: string;
+    unitId: string;
+    to: string | null;
+    /** When it was sent (or settled); `dueAt` is when the policy made it due, before any deferral. */
+    at: string | null;
+    dueAt: string;
+    status: string;
+    text: string | null;
+    parts: number | null;
+    reason: string | null;
+  }[];
   rejected: { eventId: string | null; reason: string }[];
   stats: ReplayStats;
 }
@@ -115,7 +129,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         steps: sheet.steps,
       });
     }
-    const statuses: NoticeStatus[] = ['sent', 'undeliverable', 'failed', 'pending'];
+    const statuses: NoticeStatus[] = ['sent', 'undeliverable', 'failed', 'cancelled', 'pending'];
     const notices: ReplayResult['notices'] = [];
     for (const status of statuses) {
       for (const n of await deps.store.noticesByStatus(status)) {
@@ -127,8 +141,11 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
           unitId: n.unitId,
           to: n.to ?? null,
           at: n.sentAt ?? null,
+          dueAt: n.dueAt,
           status: n.status,
           text: n.text ?? null,
+          parts: n.parts ?? null,
+          reason: n.reason ?? null,
         });
       }
     }

@@ -1,4 +1,4 @@
-import { controlSheet, type DossierState } from '../core/dossier.ts';
+import { controlSheet, foldDossier, type DossierState } from '../core/dossier.ts';
 import { dayOf, formatInstant, isoDateOf, startOfDay, MINUTE_MS, type Instant } from '../core/instant.ts';
 import { composeNotice, type DigestLine, type NoticeContext } from '../core/messages.ts';
 import { maskPhone, normaliseMobile } from '../core/phone.ts';
@@ -12,6 +12,8 @@ import {
   type UnitRef,
 } from '../core/policy.ts';
 import type { NoticeRecord } from '../adapters/store.ts';
+import type { DossierEvent } from '../schemas/events.ts';
+import type { PolicySettings } from '../schemas/policy.ts';
 import type { Deps } from './deps.ts';
 import { cachedUnit, loadDossier, unitChain } from './dossiers.ts';
 import { ingestEvent } from './intake.ts';
@@ -29,17 +31,43 @@ export async function plan(deps: Deps, dossierId: string): Promise<{ stages: num
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
 export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
-  const { state } = await loadDossier(deps, dossierId);
+  const { state, events } = await loadDossier(deps, dossierId);
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const open = state.finishedAt === null ? state.steps.filter((s) => s.stage === stage && s.handedOverAt !== null && s.completedAt === null) : [];
-  const units = await policyUnits(deps, state);
-  return {
-    steps: open.map((s) => ({
-      stepId: s.stepId,
-      timeoutSeconds: checkpointSeconds(evaluatePolicy(deps.calendar, state, units, now, s.stepId, settings).nextAt, now, settings),
-    })),
+  const steps = [];
+  for (const s of open) {
+    const { nextAt } = await decide(deps, events, s.stepId, now, settings);
+    steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(nextAt, now, settings) });
+  }
+  return { steps };
+}
+
+/**
+ * The policy's view of a dossier at `now`: the events known for at least the decision delay, so that a
+ * decision does not depend on whether a late delivery came just before or just after a checkpoint.
+ * Returns the notices due and the next instant (in real time) worth a checkpoint.
+ */
+async function decide(deps: Deps, events: DossierEvent[], stepId: string | null, now: Instant, settings: PolicySettings): Promise<{ due: PlannedNotice[]; nextAt: Instant | null; delay: number }> {
+  const delay = settings.decisionDelaySeconds * 1000;
+  const asOf = now - delay;
+  const settled = foldDossier(deps.calendar, events.filter((e) => e.at <= asOf));
+  const current = foldDossier(deps.calendar, events);
+  if (!current) return { due: [], nextAt: null, delay };
+  const units = await policyUnits(deps, current);
+  let due: PlannedNotice[] = [];
+  let nextAt: Instant | null = null;
+  const earliest = (t: Instant | null) => {
+    if (t !== null) nextAt = nextAt === null ? t + delay : Math.min(nextAt, t + delay);
   };
+  if (settled) {
+    const evaluation = evaluatePolicy(deps.calendar, settled, units, asOf, stepId, settings);
+    due = evaluation.due;
+    earliest(evaluation.nextAt);
+  }
+  // The latest events may move the next instant earlier (a resume, a completion opening a stage).
+  earliest(evaluatePolicy(deps.calendar, current, units, now, stepId, settings).nextAt);
+  return { due, nextAt, delay };
 }
 
 /**
@@ -61,17 +89,16 @@ export async function checkpoint(
   dossierId: string,
   stepId: string,
 ): Promise<{ completed: boolean; notices: string[]; timeoutSeconds: number }> {
-  const { state } = await loadDossier(deps, dossierId);
+  const { state, events } = await loadDossier(deps, dossierId);
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const step = state.steps.find((s) => s.stepId === stepId);
   if (!step || step.completedAt !== null || state.finishedAt !== null) return { completed: true, notices: [], timeoutSeconds: 1 };
-  const units = await policyUnits(deps, state);
-  const evaluation = evaluatePolicy(deps.calendar, state, units, now, stepId, settings);
+  const decision = await decide(deps, events, stepId, now, settings);
   const existing = new Map((await deps.store.dossierNotices(dossierId)).map((n) => [n.noticeId, n]));
   const ready: string[] = [];
-  let nextAt = evaluation.nextAt;
-  for (const n of evaluation.due) {
+  let nextAt = decision.nextAt;
+  for (const n of decision.due) {
     let record = existing.get(n.noticeId);
     if (!record) {
       record = noticeRecord(n, formatInstant(now));
@@ -82,9 +109,9 @@ export async function checkpoint(
   // Every notice of the dossier still waiting: sent when its window opens (deferred, never dropped).
   for (const record of existing.values()) {
     if (record.status !== 'pending') continue;
-    const sendAfter = Date.parse(record.sendAfter);
-    if (sendAfter <= now) ready.push(record.noticeId);
-    else nextAt = nextAt === null ? sendAfter : Math.min(nextAt, sendAfter);
+    const sendAt = Date.parse(record.sendAfter) + decision.delay;
+    if (sendAt <= now) ready.push(record.noticeId);
+    else nextAt = nextAt === null ? sendAt : Math.min(nextAt, sendAt);
   }
   deps.logger.info('checkpoint', { dossierId, stepId, notices: ready.length });
   return { completed: false, notices: ready, timeoutSeconds: checkpointSeconds(nextAt, now, settings) };
@@ -105,7 +132,7 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
   const applicantPhone = received?.type === 'dossier.received' ? received.applicant.phone : null;
   for (const id of noticeIds) {
     const notice = await deps.store.getNotice(dossierId, id);
-    if (!notice || notice.status !== 'pending' || Date.parse(notice.sendAfter) > now) continue;
+    if (!notice || notice.status !== 'pending' || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
     const at = formatInstant(now);
     if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
       await deps.store.settleNotice(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' });

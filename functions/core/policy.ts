@@ -140,11 +140,13 @@ export function evaluatePolicy(
   if (state.apology !== null) {
     // nothing: the appointment was rescheduled
   } else if (now < leadAt) future.push(leadAt);
-  else if (now <= statutoryDue) {
+  else if (now <= statutoryDue + MINUTE_MS) {
+    // (A checkpoint planned at the due instant may run a moment after it: a minute of tolerance.)
     const openSteps = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
     const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);
     const workLeft = remainingWorkMinutes(state, sheet);
-    const doesNotFit = calendar.workedBefore(now) + workLeft * MINUTE_MS > calendar.workedBefore(statutoryDue);
+    // A minute of tolerance: a checkpoint may run up to a second after its planned instant.
+    const doesNotFit = calendar.workedBefore(now) + workLeft * MINUTE_MS > calendar.workedBefore(statutoryDue) + MINUTE_MS;
     if (stepLate || doesNotFit || now >= statutoryDue) {
       plan({ kind: 'apology.due', rung: null, stepId: null, unitId: holder, subjectUnitId: holder, dueAt: now });
       plan({ kind: 'citizen.apology', rung: null, stepId: null, unitId: responsible, subjectUnitId: responsible, dueAt: now });

@@ -29,6 +29,11 @@ export const PolicySettingsSchema = z
     /** Local time of the daily digest to heads of units. */
     digestAt: hhmm,
     maxCheckpointSeconds: z.number().int().min(60).max(20 * 86400),
+    /**
+     * Decisions are taken on events at least this old: integrations deliver late, and a notice must not
+     * depend on whether an event came a few seconds before or after its checkpoint.
+     */
+    decisionDelaySeconds: z.number().int().min(0).max(3600),
   })
   .strict();
 

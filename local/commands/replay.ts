@@ -42,7 +42,11 @@ function summarise(r: ReplayResult): string {
     out.push(`${d.dossierId.padEnd(12)} ${d.status.padEnd(12)} ${(d.dueAt ?? '-').padEnd(26)} ${(d.outcome ?? '-').padEnd(9)} ${String(d.minutesLate ?? '-').padEnd(9)} ${d.responsibleUnitId ?? ''}`);
   }
   out.push('', 'notices:');
-  for (const n of r.notices) out.push(`  ${n.at ?? '(not sent)'} ${n.kind}${n.rung ? ` rung ${n.rung}` : ''} -> ${n.unitId} ${n.to ?? ''}\n    ${n.text ?? ''}`);
+  for (const n of r.notices) {
+    const status = n.status === 'sent' ? '' : ` [${n.status}${n.reason ? `: ${n.reason}` : ''}]`;
+    const parts = n.parts ? ` (${n.parts} SMS part${n.parts > 1 ? 's' : ''})` : '';
+    out.push(`  ${n.at ?? '(waiting)'} ${n.kind}${n.rung ? ` rung ${n.rung}` : ''} -> ${n.unitId} ${n.to ?? ''}${status}${parts}\n    ${n.text ?? ''}`);
+  }
   out.push('', 'rejected:');
   for (const x of r.rejected) out.push(`  ${x.eventId ?? '(no id)'}: ${x.reason}`);
   const s = r.stats;

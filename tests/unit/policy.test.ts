@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldDossier } from '../../functions/core/dossier.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
-import { checkpointSeconds, escalationLadder, evaluatePolicy, type UnitRef } from '../../functions/core/policy.ts';
+import { checkpointSeconds, escalationLadder, evaluatePolicy, nextCitizenInstant, policyFor, type UnitRef } from '../../functions/core/policy.ts';
+import { loadPolicy } from '../../functions/reference/data.ts';
 import { maskPhone, normaliseMobile } from '../../functions/core/phone.ts';
 import { parseEvent, type DossierEvent } from '../../functions/schemas/events.ts';
 import { at, calendar } from '../support/calendar.ts';
@@ -12,27 +13,58 @@ const units = new Map<string, UnitRef>([
   ['so', { unitId: 'so', parentUnitId: 'tinh' }],
   ['vpdk', { unitId: 'vpdk', parentUnitId: 'so' }],
 ]);
+const settings = loadPolicy().defaults;
 const state = (extra: Json = {}) =>
   foldDossier(calendar, [received('D', '2026-03-02T08:00:00+07:00', '2 working days', [[['land', 'vpdk', '2 working days']]], extra)].map((e) => (parseEvent(e) as { event: DossierEvent }).event))!;
 
 describe('the escalation policy', () => {
   it('warns at 75 % of a step, 50 % for priority citizens', () => {
     // Budget: Mon 08:00-17:00 (420) + 2 x 480 = 1,380 minutes.
-    const warnAt = (s: ReturnType<typeof state>) => evaluatePolicy(calendar, s, units, at('2026-03-02T08:00:00+07:00'), 'land').nextAt;
+    const warnAt = (s: ReturnType<typeof state>) =>
+      evaluatePolicy(calendar, s, units, at('2026-03-04T12:00:00+07:00'), 'land', settings).due.find((n) => n.kind === 'step.warning')!.dueAt;
     expect(formatInstant(warnAt(state())!)).toBe(formatInstant(calendar.addWorkingMinutes(at('2026-03-02T08:00:00+07:00'), 0.75 * 1380)));
     expect(formatInstant(warnAt(state({ applicant: { name: 'Cụ B', phone: '0905123456', priority: 'elderly' } }))!)).toBe('2026-03-03T11:30:00+07:00');
   });
 
   it('escalates at the due instant, then to the parent after 2 working days and to the root after 5', () => {
     const now = at('2026-03-12T08:00:00+07:00');
-    const due = evaluatePolicy(calendar, state(), units, now, null).due;
-    expect(due.map((n) => [n.kind, n.rung, n.unitId, formatInstant(n.dueAt)])).toEqual([
-      ['step.warning', null, 'vpdk', '2026-03-04T09:15:00+07:00'],
-      ['head.escalation', 1, 'vpdk', '2026-03-04T17:00:00+07:00'],
-      ['head.escalation', 2, 'so', '2026-03-06T17:00:00+07:00'],
-      ['head.escalation', 3, 'tinh', '2026-03-11T17:00:00+07:00'],
+    const due = evaluatePolicy(calendar, state(), units, now, null, settings).due;
+    expect(due.filter((n) => n.kind === 'head.escalation').map((n) => [n.rung, n.unitId, formatInstant(n.dueAt), formatInstant(n.sendAfter)])).toEqual([
+      // Due Wed 4/3 17:00: after hours, so heads receive it at the next opening.
+      [1, 'vpdk', '2026-03-04T17:00:00+07:00', '2026-03-05T07:00:00+07:00'],
+      [2, 'so', '2026-03-06T17:00:00+07:00', '2026-03-09T07:00:00+07:00'],
+      [3, 'tinh', '2026-03-11T17:00:00+07:00', '2026-03-12T07:00:00+07:00'],
     ]);
-    expect(new Set(due.map((n) => n.noticeId)).size).toBe(4);
+    expect(new Set(due.map((n) => n.noticeId)).size).toBe(due.length);
+  });
+
+  it('asks for the apology one working day before the due date when the work left cannot fit', () => {
+    // Due Wed 4/3 17:00; the lead instant is the opening of Tue 3/3.
+    const s = state();
+    const before = evaluatePolicy(calendar, s, units, at('2026-03-02T16:00:00+07:00'), null, settings);
+    expect(before.due.filter((n) => n.kind !== 'step.warning')).toEqual([]);
+    // At Tue 07:00 the step (1,380 minutes from Mon 08:00) has 960 left: it fits by Wed 17:00.
+    const lead = evaluatePolicy(calendar, s, units, at('2026-03-03T07:00:00+07:00'), null, settings);
+    expect(lead.due.map((n) => n.kind)).toEqual([]);
+    // At the due instant lateness is certain: the head is asked, the citizen gets the apology.
+    const atDue = evaluatePolicy(calendar, s, units, at('2026-03-04T17:00:00+07:00'), null, settings);
+    expect(atDue.due.map((n) => [n.kind, n.unitId, formatInstant(n.sendAfter)])).toEqual(
+      expect.arrayContaining([
+        ['apology.due', 'vpdk', '2026-03-05T07:00:00+07:00'],
+        ['citizen.apology', 'vpdk', '2026-03-04T17:00:00+07:00'],
+      ]),
+    );
+  });
+
+  it('keeps citizen SMS to daytime: a notice due at night waits for 07:00', () => {
+    expect(formatInstant(nextCitizenInstant(at('2026-03-04T22:15:00+07:00'), settings))).toBe('2026-03-05T07:00:00+07:00');
+    expect(formatInstant(nextCitizenInstant(at('2026-03-04T05:00:00+07:00'), settings))).toBe('2026-03-04T07:00:00+07:00');
+    expect(formatInstant(nextCitizenInstant(at('2026-03-07T20:59:00+07:00'), settings))).toBe('2026-03-07T20:59:00+07:00');
+  });
+
+  it('lets a procedure override the province defaults', () => {
+    expect(policyFor(loadPolicy(), '1.001193').warningShare).toBe(0.5);
+    expect(policyFor(loadPolicy(), 'other').warningShare).toBe(0.75);
   });
 
   it('builds the ladder unit, parent, root whatever the depth', () => {
@@ -43,10 +75,10 @@ describe('the escalation policy', () => {
 
   it('sleeps between 1 second and 7 days', () => {
     const now = at('2026-03-02T08:00:00+07:00');
-    expect(checkpointSeconds(null, now)).toBe(7 * 86400);
-    expect(checkpointSeconds(now - 5000, now)).toBe(1);
-    expect(checkpointSeconds(now + 1500, now)).toBe(2);
-    expect(checkpointSeconds(now + 30 * 86400_000, now)).toBe(7 * 86400);
+    expect(checkpointSeconds(null, now, settings)).toBe(7 * 86400);
+    expect(checkpointSeconds(now - 5000, now, settings)).toBe(1);
+    expect(checkpointSeconds(now + 1500, now, settings)).toBe(2);
+    expect(checkpointSeconds(now + 30 * 86400_000, now, settings)).toBe(7 * 86400);
   });
 });
 

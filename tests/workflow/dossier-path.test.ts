@@ -50,15 +50,26 @@ describe('the dossier path on the local engines, in simulated time', () => {
       event('HS-2', 'dossier.resolved', '2026-03-17T09:00:00+07:00'),
     ];
     const r = await replay({ lines: lines(events) });
-    const at = (kind: string, rung: number | null = null) => r.notices.filter((n) => n.kind === kind && n.rung === rung).map((n) => [n.unitId, n.at]);
     // The land office's 3 working days run from Mon 2/3 16:00 (budget 60 + 3 x 480 = 1,500 minutes);
-    // 75 % (1,125 minutes) is reached Thu 5/3 08:45.
-    expect(r.notices.find((n) => n.noticeId === 'HS-2/step.warning/land/v0')).toMatchObject({ unitId: 'vpdk', at: '2026-03-05T08:45:00+07:00' });
-    // Due Mon 9/3 17:00 (5 working days after Mon 2/3): escalation at that minute, then up the ladder.
-    expect(r.dossiers[0]!.dueAt).toBe('2026-03-09T17:00:00+07:00');
-    expect(at('head.escalation', 1)).toEqual([['vpdk', '2026-03-09T17:00:00+07:00']]);
-    expect(at('head.escalation', 2)).toEqual([['so', '2026-03-11T17:00:00+07:00']]);
-    expect(at('head.escalation', 3)).toEqual([]); // finished before +5 working days
+    // 75 % (1,125 minutes) is reached Thu 5/3 08:45; decisions wait a minute for late deliveries.
+    expect(r.notices.find((n) => n.noticeId === 'HS-2/step.warning/land/v0')).toMatchObject({
+      unitId: 'vpdk',
+      dueAt: '2026-03-05T08:45:00+07:00',
+      at: '2026-03-05T08:46:00+07:00',
+    });
+    // Due Mon 9/3 17:00 (5 working days after Mon 2/3): overdue at that minute; heads hear of it at the
+    // next working opening (Tue 07:00), then up the ladder.
+    expect(r.dossiers[0]!.steps.length).toBe(4);
+    const rung = (n: number) => r.notices.filter((x) => x.kind === 'head.escalation' && x.rung === n).map((x) => [x.unitId, x.dueAt, x.at]);
+    expect(rung(1)).toEqual([['vpdk', '2026-03-09T17:00:00+07:00', '2026-03-10T07:01:00+07:00']]);
+    // The land office was late on Thu 5/3 (its own due Thu 17:00 passed): the citizen's apology went out
+    // Fri 6/3 07:00 with a new date, 10/3 (the sign step's day left); missing it went straight to rung 2.
+    const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
+    expect(apology).toMatchObject({ unitId: 'vpdk', dueAt: '2026-03-06T07:00:00+07:00', at: '2026-03-06T07:01:00+07:00', status: 'sent' });
+    expect(apology.text).toContain('Hen tra ket qua moi: ngay 10/03/2026');
+    expect(r.dossiers[0]!.dueAt).toBe('2026-03-10T17:00:00+07:00');
+    expect(rung(2)).toEqual([['so', '2026-03-10T17:00:00+07:00', '2026-03-11T07:01:00+07:00']]);
+    expect(rung(3).length).toBe(1);
     expect(r.dossiers[0]).toMatchObject({ status: 'resolved', outcome: 'late', responsibleUnitId: 'vpdk' });
     // Late from 9/3 17:00 to 16/3 15:00: 4 full working days, then 07:00-11:30 and 13:30-15:00.
     expect(r.dossiers[0]!.minutesLate).toBe(4 * 480 + 270 + 90);
