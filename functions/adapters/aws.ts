@@ -38,7 +38,11 @@ export function awsDeps(): Deps {
         return new SfnExecutions(sfn, env.STATE_MACHINE_ARN).start(dossierId);
       },
     },
-    notifier: new SnsNotifier(new SNSClient({}), env.SMS_SENDER_ID),
+    // The adapter owns SMS retries (backoff, then the workflow's): no second retry layer in the client.
+    notifier: new SnsNotifier(new SNSClient({ maxAttempts: 1 }), {
+      ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
+      ...(env.ESCALATION_TOPIC_ARN ? { escalationTopicArn: env.ESCALATION_TOPIC_ARN } : {}),
+    }),
     calendar: loadCalendar(env.PROVINCE_ID),
     catalogue: loadCatalogue(env.CATALOGUE_ID),
     policy: loadPolicy(env.POLICY_ID),

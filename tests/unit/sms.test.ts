@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { composeNotice, TEMPLATES, type NoticeContext } from '../../functions/core/messages.ts';
+import { NOTICE_KINDS } from '../../functions/core/policy.ts';
+import { encodeSms, fitParts, gsmSeptets, unaccent } from '../../functions/core/sms.ts';
+import { at } from '../support/calendar.ts';
+
+const context: NoticeContext = {
+  dossierId: 'HS-002',
+  procedureName: 'Đăng ký biến động quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất',
+  unitName: 'Chi nhánh Văn phòng đăng ký đất đai',
+  subjectUnitName: 'Chi nhánh Văn phòng đăng ký đất đai',
+  dueAt: at('2026-03-09T17:00:00+07:00'),
+  rung: 1,
+  stepId: 'land-office',
+  reason: 'chậm xử lý tại Chi nhánh Văn phòng đăng ký đất đai',
+  newDueAt: at('2026-03-10T17:00:00+07:00'),
+  digest: { date: '11/03', total: 2, perUnit: true, lines: [{ unitName: 'Thuế cơ sở', count: 2, dossierIds: ['HS-7', 'HS-9'] }] },
+};
+
+describe('SMS encodings (LAW.md §6)', () => {
+  it('removes Vietnamese accents properly: NFD, no marks, đ→d (not "?a")', () => {
+    expect(unaccent('Đăng ký khai sinh cho Nguyễn Thị Ánh Tuyết, đã trả kết quả')).toBe('Dang ky khai sinh cho Nguyen Thi Anh Tuyet, da tra ket qua');
+    expect(unaccent('Ỷ Ở Ữ Ẵ ợ ỵ')).toBe('Y O U A o y');
+    expect(encodeSms('đã', 'gsm7').text).toBe('da');
+  });
+
+  it('counts GSM-7 parts: 160 in one, 153 per part, extension characters twice', () => {
+    expect(encodeSms('a'.repeat(160), 'gsm7').parts).toBe(1);
+    expect(encodeSms('a'.repeat(161), 'gsm7').parts).toBe(2);
+    expect(encodeSms('a'.repeat(306), 'gsm7').parts).toBe(2);
+    expect(encodeSms('a'.repeat(307), 'gsm7').parts).toBe(3);
+    expect(gsmSeptets('{€}')).toBe(6);
+    expect(encodeSms('a'.repeat(158) + '€', 'gsm7').parts).toBe(1);
+    expect(encodeSms('a'.repeat(159) + '€', 'gsm7').parts).toBe(2);
+    // An escaped character is never split: 152 + € (2) does not fit the first part's 153.
+    expect(encodeSms('a'.repeat(152) + '€' + 'a'.repeat(152), 'gsm7').parts).toBe(3);
+    expect(encodeSms('giá 5€ (≈ 140.000₫)', 'gsm7').text).toBe('gia 5€ (? 140.000?)');
+  });
+
+  it('counts Unicode parts: 70 in one, 67 per part', () => {
+    expect(encodeSms('ă'.repeat(70), 'ucs2').parts).toBe(1);
+    expect(encodeSms('ă'.repeat(71), 'ucs2').parts).toBe(2);
+    expect(encodeSms('ă'.repeat(134), 'ucs2').parts).toBe(2);
+    expect(encodeSms('ă'.repeat(135), 'ucs2').parts).toBe(3);
+    // Precomposed (NFC): "ế" is one code unit, not three.
+    expect(encodeSms('e\u0302\u0301', 'ucs2').units).toBe(1);
+  });
+
+  it('shortens only the procedure name to fit, never the code, the date or the reason', () => {
+    const build = (p: string) => `Ho so HS-1 (${p}) tre do thieu chu ky. Hen moi 10/03/2026.`;
+    const fitted = fitParts(build, 'x'.repeat(400), 'gsm7', 2);
+    expect(fitted.parts).toBe(2);
+    expect(fitted.text).toMatch(/^Ho so HS-1 \(x+\.\.\.\) tre do thieu chu ky\. Hen moi 10\/03\/2026\.$/);
+    const impossible = fitParts((p) => `${'reason '.repeat(60)}(${p})`, 'abc', 'gsm7', 1);
+    expect(impossible.text).toContain('(abc)');
+  });
+});
+
+describe('notice texts', () => {
+  it('has a template for every notice kind (wiring)', () => {
+    expect(Object.keys(TEMPLATES).sort()).toEqual([...NOTICE_KINDS].sort());
+    for (const kind of NOTICE_KINDS) {
+      const text = composeNotice(kind, context, { encoding: 'ucs2', citizenMaxParts: 2 }).text;
+      expect(text.length, kind).toBeGreaterThan(20);
+      expect(text, kind).not.toMatch(/undefined|null|NaN/);
+    }
+  });
+
+  it('keeps a citizen apology within two GSM-7 parts with everything that matters in it', () => {
+    const sms = composeNotice('citizen.apology', context, { encoding: 'gsm7', citizenMaxParts: 2 });
+    expect(sms.parts).toBe(2);
+    const reason = 'cho ket qua tham dinh thuc dia va xac nhan ranh gioi thua dat cua cac ho lien ke';
+    const long = composeNotice('citizen.apology', { ...context, reason }, { encoding: 'gsm7', citizenMaxParts: 2 });
+    expect(long.parts).toBe(2);
+    for (const must of ['HS-002', '09/03/2026', '10/03/2026', reason]) expect(long.text).toContain(must);
+    expect(long.text).toMatch(/\(Dang ky bien dong[^)]*\.\.\.\)/);
+  });
+
+  it('says who apologises, why, and the new date', () => {
+    const sms = composeNotice('citizen.apology', { ...context, procedureName: 'Khai sinh', unitName: 'UBND xã Ea Kar', reason: 'thiếu chữ ký' }, { encoding: 'ucs2', citizenMaxParts: 2 });
+    expect(sms.text).toBe('UBND xã Ea Kar xin lỗi Ông/Bà: hồ sơ HS-002 (Khai sinh) chưa có kết quả đúng hẹn 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026. Trân trọng.');
+    expect(sms.parts).toBe(3); // UCS-2, 148 characters: even without the procedure name it needs 3 parts
+  });
+});
