@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsDeps } from './adapters/aws.ts';
-import { checkpoint, digest, finalize, notify, plan, registerWait, startStage } from './app/tasks.ts';
+import { checkpoint, digest, finalize, notify, plan, registerWait, startStage, sweep } from './app/tasks.ts';
 import { taskHandler } from './app/task-handler.ts';
 import { IdSchema } from './schemas/events.ts';
 
@@ -27,7 +27,9 @@ export const makeNotify = taskHandler(z.object({ ...dossier, noticeIds: z.array(
 export const makeFinalize = taskHandler(z.object(dossier).strict(), (deps, i) => finalize(deps, i.dossierId));
 
 /** The daily digest, on a schedule (EventBridge Scheduler on AWS, the simulated clock locally). */
-export const makeDigest = taskHandler(z.object({}).passthrough(), (deps) => digest(deps));
+export const makeDigest = taskHandler(z.looseObject({}), (deps) => digest(deps));
+/** The sweeper, every 15 minutes: resends notices left pending by an execution that died. */
+export const makeSweep = taskHandler(z.looseObject({}), (deps) => sweep(deps));
 
 export const planHandler = makePlan(awsDeps);
 export const startStageHandler = makeStartStage(awsDeps);
@@ -36,3 +38,4 @@ export const checkpointHandler = makeCheckpoint(awsDeps);
 export const notifyHandler = makeNotify(awsDeps);
 export const finalizeHandler = makeFinalize(awsDeps);
 export const digestHandler = makeDigest(awsDeps);
+export const sweepHandler = makeSweep(awsDeps);

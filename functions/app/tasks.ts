@@ -312,3 +312,17 @@ function noticeRecord(n: PlannedNotice, createdAt: string): NoticeRecord {
     status: 'pending',
   };
 }
+
+/**
+ * The sweeper (every 15 minutes): notices written but still unsent long after their window opened
+ * (their execution died between Checkpoint and Notify) are sent now, once.
+ */
+export async function sweep(deps: Deps, graceMinutes = 15): Promise<{ resent: number }> {
+  const cutoff = deps.now() - graceMinutes * MINUTE_MS;
+  let resent = 0;
+  for (const n of await deps.store.noticesByStatus('pending')) {
+    if (n.dossierId.startsWith('DIGEST-') || Date.parse(n.sendAfter) > cutoff) continue;
+    resent += (await notify(deps, n.dossierId, [n.noticeId])).sent;
+  }
+  return { resent };
+}

@@ -1,0 +1,79 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DunghanFunction } from './function.ts';
+
+export interface IntakeApiProps {
+  table: ITable;
+  key: IKey;
+  stateMachineArn: string;
+  /** @default 50 requests per second, bursts of 100 */
+  rateLimit?: number;
+  burstLimit?: number;
+}
+
+/**
+ * The intake API: REST, IAM (SigV4) authorisation on every method, request validation, throttling,
+ * access logs (no bodies: they hold names and phone numbers), X-Ray. The ingest function behind it.
+ */
+export class IntakeApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly ingest: DunghanFunction;
+
+  constructor(scope: Construct, id: string, props: IntakeApiProps) {
+    super(scope, id);
+    this.ingest = new DunghanFunction(this, 'ingest', {
+      entry: 'functions/api.ts',
+      handler: 'handler',
+      description: 'dunghan: POST /events, GET /dossiers/{id}',
+      key: props.key,
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindTaskResponses(props.stateMachineArn);
+    this.ingest.addEnvironment('STATE_MACHINE_ARN', props.stateMachineArn);
+
+    const accessLogs = new logs.LogGroup(this, 'access-logs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.key });
+    this.api = new apigw.RestApi(this, 'api', {
+      description: 'dunghan intake: dossier events from iGate and the national portal',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: props.rateLimit ?? 50,
+        throttlingBurstLimit: props.burstLimit ?? 100,
+        tracingEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true, httpMethod: true, ip: true, protocol: true, requestTime: true, resourcePath: true, responseLength: true, status: true, user: true,
+        }),
+      },
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+    });
+    const integration = new apigw.LambdaIntegration(this.ingest);
+    const eventModel = this.api.addModel('event', {
+      contentType: 'application/json',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        title: 'dunghanEvent',
+        type: apigw.JsonSchemaType.OBJECT,
+        // The full contract is checked by the handler (zod, field-level reasons); the gateway refuses
+        // what is not even an event.
+        required: ['eventId', 'type', 'at'],
+        properties: {
+          eventId: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
+          type: { type: apigw.JsonSchemaType.STRING, maxLength: 40 },
+          at: { type: apigw.JsonSchemaType.STRING, maxLength: 40 },
+        },
+      },
+    });
+    const requestValidator = new apigw.RequestValidator(this, 'validator', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });
+    this.api.root.addResource('events').addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': eventModel } });
+    this.api.root
+      .addResource('dossiers')
+      .addResource('{id}')
+      .addMethod('GET', integration, { requestValidator, requestParameters: { 'method.request.path.id': true } });
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '../../functions/adapters/table.ts';
+import { buildApp } from '../../infra/app.ts';
+import { DossierTable } from '../../infra/constructs/table.ts';
+import { placeholders, DOSSIER_PATH_ASL, TASK_FUNCTIONS } from '../../workflows/index.ts';
+
+// One synth of the real app (functions bundled by esbuild, cdk-nag's AwsSolutions pack enabled).
+let template: Template;
+let report: { pluginReports: { summary: { status: string }; violations: { ruleName: string; violatingResources: { resourceLogicalId: string }[] }[] }[] };
+let resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
+
+beforeAll(() => {
+  const outdir = mkdtempSync(join(tmpdir(), 'dunghan-cdk-'));
+  const { app, stack } = buildApp(new App({ outdir }));
+  const assembly = app.synth();
+  report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+  template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+  resources = template.toJSON().Resources;
+}, 180_000);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('the AWS stack', () => {
+  it('passes cdk-nag AwsSolutions with every acknowledgement carrying a reason', () => {
+    const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`));
+    expect(violations).toEqual([]);
+    const acknowledgements = Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    const source = readFileSync(new URL('../../infra/stack.ts', import.meta.url), 'utf8');
+    for (const m of source.matchAll(/ack\([^,]+,\s*[^,]+,\s*\n?\s*(['"`])(.*?)\1/gs)) expect(m[2]!.length, m[0]).toBeGreaterThan(30);
+  });
+
+  it('keeps the table on demand, encrypted with the project key, recoverable and protected', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey.name, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((i) => Match.objectLike({ IndexName: i.indexName })),
+      }),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('destroys data only under the clearly named development flag', () => {
+    const stack = new Stack(new App(), 'dev');
+    new DossierTable(stack, 'store', { key: new kms.Key(stack, 'key'), devDestroyData: true });
+    Template.fromStack(stack).hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+
+  it('runs the dossier-path ASL inline with every placeholder substituted, ERROR logs without data, X-Ray', () => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const props = machine.Properties!;
+    expect(Object.keys(props.DefinitionSubstitutions as object).sort()).toEqual(placeholders(DOSSIER_PATH_ASL));
+    expect(Object.keys(TASK_FUNCTIONS).sort()).toEqual(placeholders(DOSSIER_PATH_ASL));
+    expect(props).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+      EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY' },
+    });
+    expect(props.DefinitionString).toBeDefined();
+    expect(props.DefinitionS3Location).toBeUndefined();
+  });
+
+  it('runs every function on Node 22, ARM64, traced, with an encrypted log group with a retention', () => {
+    const fns = ofType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties?.Description ?? '').startsWith('dunghan'));
+    expect(fns).toHaveLength(9);
+    for (const [id, fn] of fns) {
+      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+    }
+    for (const [id, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties, id).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
+  });
+
+  it('authorises every API method with IAM, validates requests, throttles and logs access', () => {
+    const methods = ofType('AWS::ApiGateway::Method');
+    expect(methods.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    for (const [, m] of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+    });
+  });
+
+  it('encrypts the topics and the queue with the project key and refuses plain transport', () => {
+    for (const [id, t] of ofType('AWS::SNS::Topic')) expect(t.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
+    for (const [id, q] of ofType('AWS::SQS::Queue')) expect(q.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
+    const tlsOnly = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 2);
+    template.allResourcesProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() } });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() } });
+  });
+
+  it('sets the SMS settings from parameters: Transactional, sender ID, spend limit', () => {
+    expect(Object.keys(template.toJSON().Parameters)).toEqual(expect.arrayContaining([expect.stringMatching(/SmsSenderId/), expect.stringMatching(/SmsMonthlySpendLimitUsd/)]));
+    const [, sms] = ofType('Custom::AWS')[0]!;
+    expect(JSON.stringify(sms.Properties!.Update)).toContain('Transactional');
+  });
+
+  it('schedules the sweeper every 15 minutes and the digest at 07:30 Asia/Ho_Chi_Minh', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 7 * * ? *)', ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh' });
+  });
+
+  it('alarms on failed and timed-out executions, dead letters, SMS delivery, API 5xx and Lambda errors', () => {
+    const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.MetricName);
+    expect(metrics).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'SMSSuccessRate', '5XXError', 'Errors']));
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(9);
+  });
+
+  it('grants "*" resources only to the actions that have no resource ARN', () => {
+    const allowed = /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|sns:Publish$|sns:SetSMSAttributes$)/;
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      for (const st of (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement) {
+        if (st.Resource !== '*') continue;
+        for (const action of [st.Action].flat()) expect(action, `${id}`).toMatch(allowed);
+      }
+    }
+  });
+
+  it('outputs the API URL, table name, state machine ARN and topic ARN', () => {
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'StateMachineArn', 'EscalationTopicArn']));
+  });
+});
