@@ -4,6 +4,7 @@ import { dueCommand } from './commands/due.ts';
 import { demoCommand } from './commands/demo.ts';
 import { replayCommand } from './commands/replay.ts';
 import { serveCommand } from './commands/serve.ts';
+import { sendCommand } from './commands/send.ts';
 
 interface Command {
   summary: string;
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   replay: replayCommand,
   serve: serveCommand,
+  send: sendCommand,
 };
 
 function usage(): string {

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,13 +18,15 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: { key: IKey }) {
     super(scope, id);
-    const senderId = new CfnParameter(this, 'SmsSenderId', {
+    // Parameters at the stack's top level, so that their names are plain: SmsSenderId, SmsMonthlySpendLimitUsd.
+    const stack = Stack.of(this);
+    const senderId = new CfnParameter(stack, 'SmsSenderId', {
       type: 'String',
       default: 'DUNGHAN',
       allowedPattern: '^[A-Za-z0-9]{1,11}$',
       description: 'The SMS sender ID registered for Vietnam (up to 11 letters or digits).',
     });
-    const spendLimit = new CfnParameter(this, 'SmsMonthlySpendLimitUsd', {
+    const spendLimit = new CfnParameter(stack, 'SmsMonthlySpendLimitUsd', {
       type: 'Number',
       default: 100,
       minValue: 1,
