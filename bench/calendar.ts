@@ -14,20 +14,12 @@ import dayjsBusinessTime from 'dayjs-business-time';
 import { computeDueAt, type Limit } from '../functions/core/clock.ts';
 import { DAY_MS, MINUTE_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { holidayYears, loadCalendar } from '../functions/reference/data.ts';
+import { seededRandom } from '../local/tools/random.ts';
 
 const CASES = 200_000;
 const PEER_CASES = 20_000;
 const SECONDS = 2;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   receivedAt: number;
@@ -35,7 +27,7 @@ interface Case {
 }
 
 function makeCases(n: number): Case[] {
-  const rnd = mulberry32(20260217);
+  const rnd = seededRandom(20260217);
   const from = parseInstant('2025-01-01T00:00:00+07:00');
   const days = Math.floor((parseInstant('2027-10-31T00:00:00+07:00') - from) / DAY_MS);
   const cases: Case[] = [];

@@ -11,11 +11,11 @@
 import { formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
+import { seededRandom } from '../local/tools/random.ts';
 
 const N = Number(process.argv[3] ?? 10_000);
 const calendar = loadCalendar();
-let seed = 20260302;
-const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+const rnd = seededRandom(20260302);
 
 const lines: string[] = [];
 const unit = (unitId: string, parentUnitId?: string) =>

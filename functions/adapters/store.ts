@@ -340,22 +340,21 @@ export class Store {
     return items.map(toMeta);
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      out.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    return this.allPages((start) => this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
   }
 
-  private async scanAll(input: ScanCommandInput): Promise<Record<string, unknown>[]> {
+  private scanAll(input: ScanCommandInput): Promise<Record<string, unknown>[]> {
+    return this.allPages((start) => this.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
+  }
+
+  private async allPages(
+    page: (start: Record<string, unknown> | undefined) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
+  ): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const r = await this.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+      const r = await page(start);
       out.push(...(r.Items ?? []));
       start = r.LastEvaluatedKey;
     } while (start);

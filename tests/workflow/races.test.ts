@@ -3,23 +3,13 @@ import { computeDueAt } from '../../functions/core/clock.ts';
 import { MINUTE_MS, formatInstant, parseInstant } from '../../functions/core/instant.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
 import { replay } from '../../local/replay.ts';
+import { seededRandom } from '../../local/tools/random.ts';
 import { EXAMPLES, PROVINCE, completed, lines, received } from '../support/events.ts';
-
-/** A small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('races and redelivery', () => {
   it('1,000 completions within ±1 s of a checkpoint timeout: none lost, no execution stuck', async () => {
     const calendar = loadCalendar();
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     const events = [...PROVINCE];
     const expected = new Map<string, string>();
     const start = parseInstant('2026-03-02T07:00:00+07:00');
@@ -49,7 +39,7 @@ describe('races and redelivery', () => {
 
   it('every event delivered three times and shuffled within a minute gives the same final state and no duplicate notice', async () => {
     const clean = await replay({ lines: EXAMPLES });
-    const rnd = random(11);
+    const rnd = seededRandom(11);
     const jitter = new Map<number, number>();
     const tripled = EXAMPLES.flatMap((l) => [l, l, l]);
     const shuffled = await replay({
