@@ -31,13 +31,14 @@ export async function plan(deps: Deps, dossierId: string): Promise<{ stages: num
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
 export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
-  const { state, events } = await loadDossier(deps, dossierId);
+  const dossier = await loadDossier(deps, dossierId);
+  const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const open = state.finishedAt === null ? state.steps.filter((s) => s.stage === stage && s.handedOverAt !== null && s.completedAt === null) : [];
   const steps = [];
   for (const s of open) {
-    const { nextAt } = await decide(deps, events, s.stepId, now, settings);
+    const { nextAt } = await decide(deps, dossier, s.stepId, now, settings);
     steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(nextAt, now, settings) });
   }
   return { steps };
@@ -48,12 +49,16 @@ export async function startStage(deps: Deps, dossierId: string, stage: number): 
  * decision does not depend on whether a late delivery came just before or just after a checkpoint.
  * Returns the notices due and the next instant (in real time) worth a checkpoint.
  */
-async function decide(deps: Deps, events: DossierEvent[], stepId: string | null, now: Instant, settings: PolicySettings): Promise<{ due: PlannedNotice[]; nextAt: Instant | null; delay: number }> {
+async function decide(
+  deps: Deps,
+  { state: current, events }: { state: DossierState; events: DossierEvent[] },
+  stepId: string | null,
+  now: Instant,
+  settings: PolicySettings,
+): Promise<{ due: PlannedNotice[]; nextAt: Instant | null; delay: number }> {
   const delay = settings.decisionDelaySeconds * 1000;
   const asOf = now - delay;
-  const settled = foldDossier(deps.calendar, events.filter((e) => e.at <= asOf));
-  const current = foldDossier(deps.calendar, events);
-  if (!current) return { due: [], nextAt: null, delay };
+  const settled = events.some((e) => e.at > asOf) ? foldDossier(deps.calendar, events.filter((e) => e.at <= asOf)) : current;
   const units = await policyUnits(deps, current);
   let due: PlannedNotice[] = [];
   let nextAt: Instant | null = null;
@@ -89,12 +94,13 @@ export async function checkpoint(
   dossierId: string,
   stepId: string,
 ): Promise<{ completed: boolean; notices: string[]; timeoutSeconds: number }> {
-  const { state, events } = await loadDossier(deps, dossierId);
+  const dossier = await loadDossier(deps, dossierId);
+  const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const step = state.steps.find((s) => s.stepId === stepId);
   if (!step || step.completedAt !== null || state.finishedAt !== null) return { completed: true, notices: [], timeoutSeconds: 1 };
-  const decision = await decide(deps, events, stepId, now, settings);
+  const decision = await decide(deps, dossier, stepId, now, settings);
   const existing = new Map((await deps.store.dossierNotices(dossierId)).map((n) => [n.noticeId, n]));
   const ready: string[] = [];
   let nextAt = decision.nextAt;

@@ -137,10 +137,8 @@ export function evaluatePolicy(
   // does not fit before the due instant. At the due instant, lateness is certain.
   // An apology already made (by an officer, or by dunghan) is the one reschedule: nothing more to ask.
   const leadAt = calendar.openingOfWorkingDayBefore(statutoryDue, settings.apologyLeadDays);
-  if (state.apology !== null) {
-    // nothing: the appointment was rescheduled
-  } else if (now < leadAt) future.push(leadAt);
-  else if (now <= statutoryDue + MINUTE_MS) {
+  if (state.apology === null && now < leadAt) future.push(leadAt);
+  else if (state.apology === null && now <= statutoryDue + MINUTE_MS) {
     // (A checkpoint planned at the due instant may run a moment after it: a minute of tolerance.)
     const openSteps = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
     const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);

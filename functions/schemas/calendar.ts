@@ -73,7 +73,8 @@ export const HolidayYearSchema = z
     });
   });
 
-const hhmm = z
+/** A local time "HH:MM", parsed to minutes after midnight. */
+export const hhmm = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a local time HH:MM')
   .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3)));

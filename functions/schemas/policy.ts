@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { hhmm } from './calendar.ts';
 
 /** The escalation policy file (data/policies/<id>.json): province defaults, per-procedure overrides. */
-const hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a local time HH:MM')
-  .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3)));
-
 const share = z.number().gt(0, 'must be above 0').lt(1, 'must be below 1');
 
 export const PolicySettingsSchema = z
