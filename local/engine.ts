@@ -30,7 +30,6 @@ export class LocalExecutions implements Executions {
   readonly stats: EngineStats = { executions: 0, stateTransitions: 0, lambdaInvocations: 0, failedExecutions: 0, runningExecutions: 0 };
   /** Task handlers under way (the simulated clock waits for them). */
   inFlight = 0;
-  readonly failures: { dossierId: string; error: string }[] = [];
   private readonly machine: StateMachine;
   private readonly localHandlers: LocalHandlers = {};
   private readonly started = new Set<string>();
@@ -74,8 +73,6 @@ export class LocalExecutions implements Executions {
     execution.result
       .catch((err: unknown) => {
         this.stats.failedExecutions++;
-        const error = (err as Error).message ?? String(err);
-        this.failures.push({ dossierId, error });
         this.logger.error('execution failed', { dossierId, error: (err as Error).name, cause: String((err as { cause?: unknown }).cause ?? '') });
       })
       .finally(() => {

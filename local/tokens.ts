@@ -44,10 +44,6 @@ export class LocalTaskTokens implements TaskCallbacks {
     return 'ok';
   }
 
-  get size(): number {
-    return this.parked.size;
-  }
-
   private take(token: string): Parked | undefined {
     const p = this.parked.get(token);
     if (p) {

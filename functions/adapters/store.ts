@@ -4,10 +4,8 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
   type QueryCommandInput,
-  type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { key } from './table.ts';
 
@@ -330,22 +328,8 @@ export class Store {
     return items.map(toNotice);
   }
 
-  /** Every dossier snapshot (reports on the local stack; a Scan, never on a hot path). */
-  async allDossiers(): Promise<DossierMeta[]> {
-    const items = await this.scanAll({
-      TableName: this.tableName,
-      FilterExpression: 'sk = :meta AND begins_with(pk, :dossier)',
-      ExpressionAttributeValues: { ':meta': 'META', ':dossier': 'DOSSIER#' },
-    });
-    return items.map(toMeta);
-  }
-
   private queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
     return this.allPages((start) => this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-  }
-
-  private scanAll(input: ScanCommandInput): Promise<Record<string, unknown>[]> {
-    return this.allPages((start) => this.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
   }
 
   private async allPages(

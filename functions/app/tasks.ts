@@ -1,6 +1,7 @@
 import { controlSheet, foldDossier, type DossierState } from '../core/dossier.ts';
 import { dayOf, formatInstant, isoDateOf, startOfDay, MINUTE_MS, type Instant } from '../core/instant.ts';
 import { composeNotice, type DigestLine, type NoticeContext } from '../core/messages.ts';
+import type { EncodedSms } from '../core/sms.ts';
 import { maskPhone, normaliseMobile } from '../core/phone.ts';
 import {
   checkpointSeconds,
@@ -163,25 +164,7 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
     }
     const message = composeNotice(notice.kind as NoticeKind, context, settings);
     const phoneText = notice.audience === 'citizen' ? applicantPhone : unit ? unit.head.phone : null;
-    const phone = phoneText === null ? { ok: false as const, reason: `unit ${notice.unitId} is not known` } : normaliseMobile(phoneText);
-    const textFields = { text: message.text, parts: message.parts, encoding: message.encoding };
-    if (!phone.ok) {
-      // Recorded, never dropped silently; escalations to heads are separate notices and still go out.
-      await deps.store.settleNotice(dossierId, id, { status: 'undeliverable', at, ...textFields, reason: phone.reason });
-      continue;
-    }
-    const result = await deps.notifier.deliver({
-      noticeId: id,
-      dossierId,
-      kind: notice.kind,
-      audience: notice.audience,
-      unitId: notice.unitId,
-      rung: notice.rung,
-      phone: phone.e164,
-      text: message.text,
-      at,
-    });
-    await deps.store.settleNotice(dossierId, id, { status: result.status, at, to: maskPhone(phone.e164), ...textFields, ...(result.reason ? { reason: result.reason } : {}) });
+    const result = await sendAndSettle(deps, notice, phoneText, message, at);
     if (result.status !== 'sent') continue;
     sent++;
     if (notice.kind === 'citizen.apology' && newDueAt !== null) {
@@ -279,18 +262,42 @@ export async function digest(deps: Deps): Promise<{ sent: number; overdue: numbe
       },
       settings,
     );
-    const phone = unit ? normaliseMobile(unit.head.phone) : { ok: false as const, reason: `unit ${r.unitId} is not known` };
-    const at = formatInstant(now);
-    const fields = { text: message.text, parts: message.parts, encoding: message.encoding };
-    if (!phone.ok) {
-      await deps.store.settleNotice(partition, noticeId, { status: 'undeliverable', at, ...fields, reason: phone.reason });
-      continue;
-    }
-    const result = await deps.notifier.deliver({ noticeId, dossierId: partition, kind: 'digest', audience: 'head', unitId: r.unitId, rung: null, phone: phone.e164, text: message.text, at });
-    await deps.store.settleNotice(partition, noticeId, { status: result.status, at, to: maskPhone(phone.e164), ...fields, ...(result.reason ? { reason: result.reason } : {}) });
+    const result = await sendAndSettle(deps, record, unit ? unit.head.phone : null, message, formatInstant(now));
     if (result.status === 'sent') sent++;
   }
   return { sent, overdue: overdue.length };
+}
+
+/**
+ * Sends one pending notice to a phone number and records the result (sent, failed, or undeliverable
+ * with the reason: recorded, never dropped silently; escalations to heads are separate notices).
+ */
+async function sendAndSettle(deps: Deps, notice: NoticeRecord, phoneText: string | null, message: EncodedSms, at: string): Promise<{ status: string }> {
+  const phone = phoneText === null ? { ok: false as const, reason: `unit ${notice.unitId} is not known` } : normaliseMobile(phoneText);
+  const textFields = { text: message.text, parts: message.parts, encoding: message.encoding };
+  if (!phone.ok) {
+    await deps.store.settleNotice(notice.dossierId, notice.noticeId, { status: 'undeliverable', at, ...textFields, reason: phone.reason });
+    return { status: 'undeliverable' };
+  }
+  const result = await deps.notifier.deliver({
+    noticeId: notice.noticeId,
+    dossierId: notice.dossierId,
+    kind: notice.kind,
+    audience: notice.audience,
+    unitId: notice.unitId,
+    rung: notice.rung,
+    phone: phone.e164,
+    text: message.text,
+    at,
+  });
+  await deps.store.settleNotice(notice.dossierId, notice.noticeId, {
+    status: result.status,
+    at,
+    to: maskPhone(phone.e164),
+    ...textFields,
+    ...(result.reason ? { reason: result.reason } : {}),
+  });
+  return result;
 }
 
 async function policyUnits(deps: Deps, state: DossierState): Promise<Map<string, UnitRef>> {

@@ -26,23 +26,20 @@ export const EventIdSchema = z
 const Text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
-export const InstantSchema = z.string().max(40, 'must be an ISO-8601 instant').transform((s, ctx) => {
-  try {
-    return parseInstant(s);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: err instanceof InvalidInstantError ? err.message : 'invalid instant' });
-    return z.NEVER;
-  }
-});
+/** A string parsed by one of the core's parsers; its own error message becomes the field's reason. */
+const parsedBy = <T>(parse: (s: string) => T, Invalid: new (...args: never[]) => Error, tooLong: string) =>
+  z.string().max(40, tooLong).transform((s, ctx) => {
+    try {
+      return parse(s);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  });
 
-export const LimitSchema = z.string().max(40, 'must be "<N> working days" or "<N> working hours"').transform((s, ctx) => {
-  try {
-    return parseLimit(s);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: err instanceof InvalidLimitError ? err.message : 'invalid limit' });
-    return z.NEVER;
-  }
-});
+export const InstantSchema = parsedBy(parseInstant, InvalidInstantError, 'must be an ISO-8601 instant');
+export const LimitSchema = parsedBy(parseLimit, InvalidLimitError, 'must be "<N> working days" or "<N> working hours"');
 
 export const PhoneSchema = z
   .string()

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseInstant, InvalidInstantError } from '../../functions/core/instant.ts';
-import { UsageError } from '../errors.ts';
+import { readFileArgument, UsageError } from '../errors.ts';
 import { replay, type ReplayResult } from '../replay.ts';
 
 /** `dunghan replay <events.ndjson> [--until <ISO>] [--json]`. */
@@ -12,14 +11,7 @@ export const replayCommand = {
     json: { type: 'boolean' },
   },
   async run(values: Record<string, unknown>, positionals: string[]): Promise<void> {
-    const file = positionals[0];
-    if (!file) throw new UsageError('<events.ndjson>', 'is required');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError('<events.ndjson>', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
+    const text = readFileArgument('<events.ndjson>', positionals[0]);
     let until: number | undefined;
     if (typeof values.until === 'string') {
       try {

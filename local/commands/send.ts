@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { UsageError } from '../errors.ts';
+import { readFileArgument, UsageError } from '../errors.ts';
 
 /**
  * `dunghan send <events.ndjson> --url <ApiUrl>`: posts events to the deployed intake API, signed with
@@ -17,8 +16,7 @@ export const sendCommand = {
     region: { type: 'string' },
   },
   async run(values: Record<string, unknown>, positionals: string[]): Promise<void> {
-    const file = positionals[0];
-    if (!file) throw new UsageError('<events.ndjson>', 'is required');
+    const text = readFileArgument('<events.ndjson>', positionals[0]);
     if (typeof values.url !== 'string') throw new UsageError('--url', 'is required (the ApiUrl output of the stack)');
     let base: URL;
     try {
@@ -30,7 +28,7 @@ export const sendCommand = {
     if (!region) throw new UsageError('--region', 'is required when the URL does not name one');
     const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
     const target = new URL('events', base);
-    for (const line of readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
+    for (const line of text.split('\n').filter((l) => l.trim())) {
       const request = new HttpRequest({
         method: 'POST',
         protocol: target.protocol,
