@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { replayCommand } from './commands/replay.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sendCommand } from './commands/send.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 interface Command {
   summary: string;
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   serve: serveCommand,
   send: sendCommand,
+  simulate: simulateCommand,
 };
 
 function usage(): string {

@@ -20,13 +20,20 @@ export interface ReplayInput {
    */
   deliverAt?: (event: { eventId: string | null; at: number | null; line: number }) => number;
   stack?: Omit<LocalStackOptions, 'simulatedStart'>;
+  /** Called after each delivery (and once at the end) with the events delivered so far. */
+  onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
 }
 
 export interface ReplayResult {
   dossiers: {
     dossierId: string;
+    procedureCode: string;
     status: string;
+    receivedAt: string;
     dueAt: string | null;
+    /** The due instant without the reschedule (lateness is judged against it); null while paused. */
+    statutoryDueAt: string | null;
+    finishedAt: string | null;
     outcome: string | null;
     minutesLate: number | null;
     responsibleUnitId: string | null;
@@ -38,6 +45,9 @@ export interface ReplayResult {
     rung: number | null;
     dossierId: string;
     unitId: string;
+    /** The unit the notice is about (the late unit of an escalation sent to its superiors). */
+    subjectUnitId: string;
+    audience: string;
     to: string | null;
     /** When it was sent (or settled); `dueAt` is when the policy made it due, before any deferral. */
     at: string | null;
@@ -93,9 +103,11 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const clock = stack.clock!;
   const seenDossiers = new Set<string>();
   try {
+    let delivered = 0;
     for (const d of deliveries) {
       if (d.deliverAt > until) break;
       await clock.advanceTo(d.deliverAt);
+      input.onProgress?.(delivered++, deliveries.length, clock.now());
       const response = await stack.request('POST', '/events', d.body);
       const body = JSON.parse(response.body) as { field?: string; reason?: string };
       if (response.statusCode >= 400) {
@@ -106,6 +118,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       }
     }
     await clock.advanceTo(until);
+    input.onProgress?.(deliveries.length, deliveries.length, clock.now());
     const now = clock.now();
     const { deps } = stack;
 
@@ -121,8 +134,12 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       const sheet = presentSheet(controlSheet(deps.calendar, state, now));
       dossiers.push({
         dossierId,
+        procedureCode: sheet.procedureCode,
         status: sheet.status,
+        receivedAt: sheet.receivedAt!,
         dueAt: sheet.dueAt,
+        statutoryDueAt: sheet.statutoryDueAt,
+        finishedAt: sheet.finishedAt,
         outcome: sheet.outcome,
         minutesLate: sheet.minutesLate,
         responsibleUnitId: sheet.responsibleUnitId,
@@ -139,6 +156,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
           rung: n.rung,
           dossierId: n.dossierId,
           unitId: n.unitId,
+          subjectUnitId: n.subjectUnitId,
+          audience: n.audience,
           to: n.to ?? null,
           at: n.sentAt ?? null,
           dueAt: n.dueAt,

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatInstant, isoDateOf, dayOf, type Instant } from '../../functions/core/instant.ts';
+import { loadCalendar } from '../../functions/reference/data.ts';
+import { replay, type ReplayResult } from '../replay.ts';
+import { renderHtml } from './html.ts';
+import { loadProvince } from './province.ts';
+import { lateSheetsCsv, outboxNdjson, summarise, unitsCsv, type SimulationSummary } from './report.ts';
+import { generateWorkload } from './workload.ts';
+
+export interface SimulationOptions {
+  start: Instant;
+  days: number;
+  perDay: number;
+  seed: number;
+  /** Folder for the outputs; null writes nothing. */
+  out: string | null;
+  onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
+}
+
+export interface Simulation {
+  summary: SimulationSummary;
+  result: ReplayResult;
+  files: Record<string, string>;
+}
+
+export const OUTPUT_FILES = {
+  outbox: 'outbox.ndjson',
+  lateSheets: 'late-control-sheets.csv',
+  units: 'units.csv',
+  report: 'report.html',
+} as const;
+
+/** One SMS text of each kind, the first sent in the run: what citizens and heads actually read. */
+function samples(result: ReplayResult) {
+  const seen = new Map<string, { kind: string; text: string; parts: number | null }>();
+  for (const n of result.notices) if (n.status === 'sent' && n.text && !seen.has(n.kind)) seen.set(n.kind, { kind: n.kind, text: n.text, parts: n.parts });
+  return [...seen.values()];
+}
+
+/**
+ * `dunghan simulate`: a season of the synthetic province through the real path (intake, workflow
+ * engine, outbox) in simulated time, then the per-unit report and its files.
+ */
+export async function simulate(options: SimulationOptions): Promise<Simulation> {
+  const province = loadProvince();
+  const calendar = loadCalendar();
+  const workload = generateWorkload(province, calendar, options);
+  const officerApologies = new Map<string, number>();
+  for (const line of workload.lines) {
+    if (!line.includes('"apology.issued"')) continue;
+    const e = JSON.parse(line) as { at: string; unitId: string };
+    if (Date.parse(e.at) < workload.end) officerApologies.set(e.unitId, (officerApologies.get(e.unitId) ?? 0) + 1);
+  }
+  const result = await replay({ lines: workload.lines, until: workload.end, stack: { logLevel: 'ERROR' }, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const summary = summarise({
+    province,
+    period: { start: formatInstant(options.start), end: formatInstant(workload.end), days: options.days, perDay: options.perDay, seed: options.seed },
+    end: workload.end,
+    events: workload.lines.length,
+    officerApologies,
+    result,
+  });
+  const files: Record<string, string> = {
+    [OUTPUT_FILES.outbox]: outboxNdjson(result),
+    [OUTPUT_FILES.lateSheets]: lateSheetsCsv(result, workload.end),
+    [OUTPUT_FILES.units]: unitsCsv(summary),
+    [OUTPUT_FILES.report]: renderHtml(summary, samples(result)),
+  };
+  if (options.out !== null) {
+    mkdirSync(options.out, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(options.out, name), text);
+  }
+  return { summary, result, files };
+}
+
+export const periodLabel = (start: Instant, days: number) => `${isoDateOf(dayOf(start))} + ${days} days`;
