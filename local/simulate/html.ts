@@ -133,8 +133,8 @@ ${rows}
 <h2>Notices</h2>
 <p>By status: ${statuses}; ${fmt(summary.notices.smsParts)} SMS parts sent.</p>
 <ul>${sampleList}</ul>
-<h2>The engine</h2>
-<p class="note">${fmt(summary.events)} events, ${fmt(summary.rejectedEvents)} refused; ${fmt(summary.execution.executions)} executions, ${fmt(summary.execution.stateTransitions)} state transitions, ${fmt(summary.execution.lambdaInvocations)} Lambda invocations, ${fmt(summary.execution.storeReads)} store reads and ${fmt(summary.execution.storeWrites)} writes; ${summary.execution.openExecutions} executions still open (open dossiers), ${summary.execution.failedExecutions} failed.</p>
+<h2>The run</h2>
+<p class="note">${fmt(summary.events)} events delivered to the intake, ${fmt(summary.rejectedEvents)} refused; ${fmt(summary.execution.executions)} workflow executions, ${summary.execution.failedExecutions} failed. (The engine's counters of state transitions and store calls are printed by the command; they are left out here so that the same seed gives the same file.)</p>
 </body>
 </html>
 `;

@@ -22,6 +22,9 @@ export interface Simulation {
   summary: SimulationSummary;
   result: ReplayResult;
   files: Record<string, string>;
+  /** The workload's ground truth: dossiers it resolved late, and those whose officer apologised. */
+  expectedLate: string[];
+  officerApologised: Set<string>;
 }
 
 export const OUTPUT_FILES = {
@@ -47,10 +50,13 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const calendar = loadCalendar();
   const workload = generateWorkload(province, calendar, options);
   const officerApologies = new Map<string, number>();
+  const officerApologised = new Set<string>();
   for (const line of workload.lines) {
     if (!line.includes('"apology.issued"')) continue;
-    const e = JSON.parse(line) as { at: string; unitId: string };
-    if (Date.parse(e.at) < workload.end) officerApologies.set(e.unitId, (officerApologies.get(e.unitId) ?? 0) + 1);
+    const e = JSON.parse(line) as { at: string; unitId: string; dossierId: string };
+    if (Date.parse(e.at) >= workload.end) continue;
+    officerApologies.set(e.unitId, (officerApologies.get(e.unitId) ?? 0) + 1);
+    officerApologised.add(e.dossierId);
   }
   const result = await replay({ lines: workload.lines, until: workload.end, stack: { logLevel: 'ERROR' }, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const summary = summarise({
@@ -71,7 +77,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     mkdirSync(options.out, { recursive: true });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(options.out, name), text);
   }
-  return { summary, result, files };
+  return { summary, result, files, expectedLate: workload.expectedLate, officerApologised };
 }
 
 export const periodLabel = (start: Instant, days: number) => `${isoDateOf(dayOf(start))} + ${days} days`;

@@ -171,8 +171,9 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
       if (at > receivedAt && at < resolvedAt) {
         // The new date usually holds; one in five is missed again.
         const kept = rnd() < 0.8;
-        const newDueAt = kept ? calendar.closeOfWorkingDay(resolvedAt) : calendar.closeOfWorkingDay(at + DAY_MS);
-        event(at, 'apology.issued', 'apology', { unitId: late.unitId, reason: pick(APOLOGY_REASONS), newDueAt: iso(Math.max(newDueAt, dueAt + DAY_MS)) });
+        // The new date is the close of a working day after the current due instant.
+        const newDueAt = calendar.closeOfWorkingDay(Math.max(kept ? resolvedAt : at + DAY_MS, dueAt + 1));
+        event(at, 'apology.issued', 'apology', { unitId: late.unitId, reason: pick(APOLOGY_REASONS), newDueAt: iso(newDueAt) });
       }
     }
     if (resolvedAt > dueAt && resolvedAt < end) expectedLate.push(dossierId);
