@@ -1,3 +1,4 @@
+import { dayOf, isoDateOf, parseInstant } from '../../functions/core/instant.ts';
 import type { SimulationSummary, UnitRow } from './report.ts';
 
 /**
@@ -59,6 +60,7 @@ const cells = (r: UnitRow) =>
 export function renderHtml(summary: SimulationSummary, samples: { kind: string; text: string; parts: number | null }[]): string {
   const t = summary.totals;
   const p = summary.period;
+  const lastDay = isoDateOf(dayOf(parseInstant(p.end)) - 1);
   const scored = summary.units.filter((u) => u.indicator21 !== null).sort((a, b) => a.indicator21! - b.indicator21! || a.name.localeCompare(b.name, 'vi'));
   const rateChart = barChart(
     'chart-on-time',
@@ -93,7 +95,7 @@ export function renderHtml(summary: SimulationSummary, samples: { kind: string; 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>dunghan: ${esc(summary.province.name)}, ${esc(p.start)} – ${esc(p.end)}</title>
+<title>dunghan: ${esc(summary.province.name)}, ${esc(p.start.slice(0, 10))} – ${esc(lastDay)}</title>
 <style>
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem; color: #1a202c; max-width: 1200px; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
@@ -107,7 +109,7 @@ figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; 
 </head>
 <body>
 <h1>dunghan: ${esc(summary.province.name)}</h1>
-<p>Simulated period ${esc(p.start)} to ${esc(p.end)} (${p.days} days, about ${fmt(p.perDay)} dossiers a day, seed ${p.seed}); every event went through the intake, every dossier ran on the workflow engine, every notice went to the local outbox (nothing is sent anywhere). Figures are taken at the end of the period.</p>
+<p>Simulated period ${esc(p.start.slice(0, 10))} to ${esc(lastDay)} (${p.days} days, about ${fmt(p.perDay)} dossiers a day, seed ${p.seed}); every event went through the intake, every dossier ran on the workflow engine, every notice went to the local outbox (nothing is sent anywhere). Figures are taken at the end of the period.</p>
 <div class="kpi">
 <div><b>${fmt(summary.dossiers)}</b>dossiers received</div>
 <div><b>${fmt(t.finished)}</b>finished</div>

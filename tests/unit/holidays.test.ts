@@ -5,6 +5,7 @@ import { CATALOGUE_FILES, HOLIDAY_FILES, holidayYears, loadCatalogue, loadPolicy
 import { HolidayYearSchema } from '../../functions/schemas/calendar.ts';
 import { lunarToSolar, provisionalYear } from '../../local/tools/holiday-rules.ts';
 import { calendar } from '../support/calendar.ts';
+import { loadProvince, SIMULATION_FILES } from '../../local/simulate/province.ts';
 
 const offDates = (year: number) => holidayYears().find((y) => y.year === year)!.daysOff.map((d) => d.date);
 
@@ -24,6 +25,8 @@ describe('holiday data', () => {
     expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(onDisk('data/procedures'));
     expect(loadCatalogue().procedures.length).toBeGreaterThan(0);
     expect(Object.keys(POLICY_FILES).sort()).toEqual(onDisk('data/policies'));
+    expect(Object.keys(SIMULATION_FILES).sort()).toEqual(onDisk('data/simulations'));
+    expect(loadProvince().communes.length).toBe(102);
     expect(loadPolicy().defaults.warningShare).toBe(0.75);
   });
 

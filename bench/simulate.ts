@@ -1,0 +1,40 @@
+/**
+ * `dunghan simulate` at scale: wall time and peak memory (max RSS) of a whole season, outputs written.
+ *
+ *   npm run bench -- simulate [days] [perDay]      (default 30 days x 4000: a Đắk Lắk month)
+ *
+ * Issue 6's goal for the month: under 5 minutes and under 2 GB on a 2-core machine.
+ */
+import { dayFromIsoDate, startOfDay } from '../functions/core/instant.ts';
+import { SIMULATION_DEFAULTS } from '../local/commands/simulate.ts';
+import { simulate } from '../local/simulate/run.ts';
+
+const days = Number(process.argv[3] ?? 30);
+const perDay = Number(process.argv[4] ?? 4000);
+const started = process.hrtime.bigint();
+let lastReport = started;
+const { summary } = await simulate({
+  start: startOfDay(dayFromIsoDate(SIMULATION_DEFAULTS.start)),
+  days,
+  perDay,
+  seed: SIMULATION_DEFAULTS.seed,
+  out: 'out/bench-simulate',
+  onProgress(delivered, total) {
+    const now = process.hrtime.bigint();
+    if (now - lastReport < 30_000_000_000n) return;
+    lastReport = now;
+    const rss = Math.round(process.memoryUsage().rss / 1048576);
+    console.error(`${(Number(now - started) / 1e9).toFixed(0)} s: ${delivered}/${total} events, RSS ${rss} MB`);
+  },
+});
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+const t = summary.totals;
+const s = summary.execution;
+console.log(JSON.stringify({
+  bench: 'simulate', days, perDay, dossiers: summary.dossiers, events: summary.events, seconds: Math.round(seconds * 10) / 10, maxRssMb,
+  finished: t.finished, late: t.late, latePct: +((t.late / Math.max(1, t.finished)) * 100).toFixed(2), openOverdue: t.openOverdue,
+  notices: summary.notices.byKind, failedExecutions: s.failedExecutions,
+  perDossier: { stateTransitions: +(s.stateTransitions / summary.dossiers).toFixed(2), lambdaInvocations: +(s.lambdaInvocations / summary.dossiers).toFixed(2), storeReads: +(s.storeReads / summary.dossiers).toFixed(2), storeWrites: +(s.storeWrites / summary.dossiers).toFixed(2) },
+  node: process.version,
+}));
