@@ -30,6 +30,12 @@ describe('the event contract', () => {
     [{ ...good, applicant: { ...(good.applicant as object), priority: 'vip' } }, 'applicant.priority', ''],
     [{ ...completed('HS-1', 'a', '2026-03-02T10:00:00+07:00'), stepId: 7 }, 'stepId', 'expected string'],
     [{ ...PROVINCE[1]!, parentUnitId: 'so' }, 'parentUnitId', 'its own parent'],
+    [{ ...good, type: 'toString' }, 'type', 'must be one of'],
+    [{ ...good, type: '__proto__' }, 'type', 'must be one of'],
+    [{ ...good, applicant: { ...(good.applicant as object), age: 70 } }, 'applicant.age', 'unknown field(s): applicant.age'],
+    [{ ...good, ['k'.repeat(5000)]: 1 }, `${'k'.repeat(77)}...`, 'unknown field(s)'],
+    [{ ...good, applicant: { name: 'A', phone: '000' } }, 'applicant.phone', 'is not a valid phone number'],
+    [{ ...good, applicant: { name: 'A', phone: '+84 000 000 000' } }, 'applicant.phone', 'is not a valid phone number'],
     [[1, 2], '(body)', 'must be a JSON object'],
     [null, '(body)', 'must be a JSON object'],
   ])('refuses %j naming %s', (input, field, reason) => {
