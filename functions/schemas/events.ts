@@ -154,11 +154,16 @@ export function parseEvent(input: unknown): ParseResult {
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     // Named with their path ("applicant.age"), and clipped: a hostile key can be 60 KB long.
-    const keys = issue.keys.slice(0, 5).map((k) => clipName([...issue.path, k].join('.')));
+    const keys = issue.keys.slice(0, 5).map((k) => clipName([...issue.path, fieldName(k)].join('.')));
     const more = issue.keys.length > keys.length ? ` and ${issue.keys.length - keys.length} more` : '';
     return { ok: false, field: keys.join(', '), reason: `unknown field(s): ${keys.join(', ')}${more}` };
   }
   return { ok: false, field: issue.path.length ? clipName(issue.path.join('.')) : '(body)', reason: issue.message };
+}
+
+/** A key that is empty or not a plain word is named as a JSON string: "", "\u0000", "a b". */
+function fieldName(key: string): string {
+  return /^[A-Za-z0-9_$-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
 function clipName(name: string): string {
