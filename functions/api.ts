@@ -39,7 +39,13 @@ export async function route(deps: Deps, event: Pick<APIGatewayProxyEvent, 'httpM
     }
     const m = /^\/dossiers\/([^/]+)$/.exec(event.path);
     if (event.httpMethod === 'GET' && m) {
-      const id = IdSchema.safeParse(decodeURIComponent(m[1]!));
+      let raw: string;
+      try {
+        raw = decodeURIComponent(m[1]!);
+      } catch {
+        return json(400, { error: 'invalid_request', field: 'id', reason: 'is not valid percent-encoding' });
+      }
+      const id = IdSchema.safeParse(raw);
       if (!id.success) return json(400, { error: 'invalid_request', field: 'id', reason: id.error.issues[0]!.message });
       return json(200, await getDossierSheet(deps, id.data));
     }

@@ -16,12 +16,13 @@ export async function serveHttp(stack: LocalStack, port: number, host = '127.0.0
     });
     req.on('end', () => {
       const method = req.method === 'POST' ? 'POST' : req.method === 'GET' ? 'GET' : null;
-      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      const path = pathOf(req.url ?? '/');
       const respond = (status: number, body: string) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(body);
       };
       if (!method) return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
+      if (path === null) return respond(400, JSON.stringify({ error: 'invalid_request', field: '(url)', reason: 'is not a valid request target' }));
       if (tooLarge) return respond(413, JSON.stringify({ error: 'invalid_event', field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }));
       stack
         .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined)
@@ -32,4 +33,18 @@ export async function serveHttp(stack: LocalStack, port: number, host = '127.0.0
   await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
   const { port: bound } = server.address() as AddressInfo;
   return { server, url: `http://${host}:${bound}` };
+}
+
+/**
+ * The path of a request target as API Gateway would see it: origin form ("/events?x") as written (the
+ * URL parser would read "//host/events" as a host), absolute form ("http://host/events") parsed;
+ * null when it is neither (a target that throws in the URL parser must not end the process).
+ */
+function pathOf(target: string): string | null {
+  if (target.startsWith('/')) return target.replace(/[?#].*$/s, '');
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return null;
+  }
 }

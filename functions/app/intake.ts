@@ -1,6 +1,8 @@
+import { CalendarRangeError, type WorkingCalendar } from '../core/calendar.ts';
+import { computeDueAt, type Limit } from '../core/clock.ts';
 import { controlSheet, foldDossier, type ControlSheet, type DossierState } from '../core/dossier.ts';
-import { formatInstant, type Instant } from '../core/instant.ts';
-import { parseEvent, type DossierReceived, type IntakeEvent, type StepSpec } from '../schemas/events.ts';
+import { dayOf, formatInstant, yearOf, type Instant } from '../core/instant.ts';
+import { parseEvent, type DossierEvent, type DossierReceived, type IntakeEvent, type StepSpec } from '../schemas/events.ts';
 import { RECHECK_ERROR } from '../adapters/workflow.ts';
 import type { Deps } from './deps.ts';
 import { cachedUnit, closedSteps, dossierEvents, DossierNotFoundError } from './dossiers.ts';
@@ -31,6 +33,8 @@ export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeRes
     }
     stored = { ...event, path: resolved.path };
   }
+  const beyond = beyondCalendar(deps.calendar, stored);
+  if (beyond) return { status: 422, body: { error: 'unprocessable', eventId: event.eventId, field: beyond.field, reason: beyond.reason } };
   const put = await deps.store.putEvent(
     { dossierId: event.dossierId },
     { eventId: event.eventId, type: event.type, at: event.at, body: JSON.stringify(serialise(stored)) },
@@ -119,6 +123,38 @@ async function resolvePath(deps: Deps, event: DossierReceived): Promise<{ path: 
     path.push(steps);
   }
   return { path };
+}
+
+/**
+ * What the working calendar cannot count: an instant outside its years, a limit or a budget that ends
+ * beyond its data. Refused before the event is stored, since every later fold of the dossier would fail.
+ */
+function beyondCalendar(calendar: WorkingCalendar, event: DossierEvent): { field: string; reason: string } | null {
+  const data = `the working calendar data covers ${calendar.coverage()}`;
+  const outside = (t: Instant) => {
+    const year = yearOf(dayOf(t));
+    return !(year >= calendar.firstYear && year <= calendar.lastYear);
+  };
+  if (outside(event.at)) return { field: 'at', reason: `is outside the working calendar; ${data}` };
+  if (event.type === 'apology.issued' && outside(event.newDueAt)) return { field: 'newDueAt', reason: `is outside the working calendar; ${data}` };
+  if (event.type !== 'dossier.received') return null;
+  const endsInData = (limit: Limit) => {
+    try {
+      computeDueAt(calendar, event.at, limit);
+      return true;
+    } catch (err) {
+      if (err instanceof CalendarRangeError) return false;
+      throw err;
+    }
+  };
+  const beyond = `counted from at, ends beyond the working calendar; ${data}`;
+  if (!endsInData(event.limit)) return { field: 'limit', reason: beyond };
+  for (const [i, stage] of (event.path ?? []).entries()) {
+    for (const [j, step] of stage.entries()) {
+      if (!endsInData(step.budget)) return { field: `path.${i}.${j}.budget`, reason: beyond };
+    }
+  }
+  return null;
 }
 
 /** Back to the contract's JSON form (instants as ISO strings, limits as text) for storage. */

@@ -54,7 +54,9 @@ export function parseInstant(text: string): Instant {
     if (oh > 14 || om > 59) throw new InvalidInstantError(`"${clip(text)}" has an impossible offset`);
     offsetMs = (m[9] === '-' ? -1 : 1) * (oh * HOUR_MS + om * MINUTE_MS);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMs;
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear takes the year as written.
+  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
+  return utc.setUTCFullYear(year) - offsetMs;
 }
 
 /** Formats an instant as ISO-8601 at +07:00, e.g. "2026-02-26T17:00:00+07:00". */

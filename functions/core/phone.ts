@@ -11,6 +11,11 @@ export function normaliseMobile(raw: string): PhoneCheck {
   return { ok: true, e164: phone.number };
 }
 
+/** Whether the text is a valid phone number at all (Vietnamese by default), mobile or not. */
+export function isPhoneNumber(raw: string): boolean {
+  return parsePhoneNumberFromString(raw, 'VN')?.isValid() ?? false;
+}
+
 /** "+84 9xx xxx 123": enough to recognise, not enough to call. */
 export function maskPhone(e164: string): string {
   const m = /^\+84(\d)(\d+)(\d{3})$/.exec(e164);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidLimitError, parseLimit } from '../core/clock.ts';
 import { InvalidInstantError, parseInstant } from '../core/instant.ts';
+import { isPhoneNumber } from '../core/phone.ts';
 
 /**
  * The event contract: what iGate and the national portal push into dunghan (POST /events).
@@ -45,7 +46,10 @@ export const PhoneSchema = z
   .string()
   .min(3, 'must be a phone number')
   .max(20, 'must be a phone number')
-  .regex(/^\+?[0-9][0-9 .-]*$/, 'must be a phone number (digits, optional +, spaces, dots or dashes)');
+  .regex(/^\+?[0-9][0-9 .-]*$/, 'must be a phone number (digits, optional +, spaces, dots or dashes)')
+  // LAW.md §6: libphonenumber's metadata decides; a number that can never be reached is refused here,
+  // a landline is kept (its SMS is recorded as undeliverable when sent).
+  .refine(isPhoneNumber, 'is not a valid phone number');
 
 const PersonSchema = z.object({ name: Text(120), phone: PhoneSchema }).strict();
 
@@ -139,7 +143,8 @@ export function parseEvent(input: unknown): ParseResult {
     return { ok: false, field: '(body)', reason: 'must be a JSON object' };
   }
   const type = (input as { type?: unknown }).type;
-  if (typeof type !== 'string' || !(type in EVENT_SCHEMAS)) {
+  // Own keys only: "toString" or "__proto__" are not event types.
+  if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type)) {
     return { ok: false, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` };
   }
   const result = EVENT_SCHEMAS[type as EventType].safeParse(input, {
@@ -147,8 +152,20 @@ export function parseEvent(input: unknown): ParseResult {
   });
   if (result.success) return { ok: true, event: result.data as IntakeEvent };
   const issue = result.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(body)';
-  const reason =
-    issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
-  return { ok: false, field: issue.code === 'unrecognized_keys' ? issue.keys.map(String).join(', ') : field, reason };
+  if (issue.code === 'unrecognized_keys') {
+    // Named with their path ("applicant.age"), and clipped: a hostile key can be 60 KB long.
+    const keys = issue.keys.slice(0, 5).map((k) => clipName([...issue.path, fieldName(k)].join('.')));
+    const more = issue.keys.length > keys.length ? ` and ${issue.keys.length - keys.length} more` : '';
+    return { ok: false, field: keys.join(', '), reason: `unknown field(s): ${keys.join(', ')}${more}` };
+  }
+  return { ok: false, field: issue.path.length ? clipName(issue.path.join('.')) : '(body)', reason: issue.message };
+}
+
+/** A key that is empty or not a plain word is named as a JSON string: "", "\u0000", "a b". */
+function fieldName(key: string): string {
+  return /^[A-Za-z0-9_$-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+function clipName(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}...` : name;
 }

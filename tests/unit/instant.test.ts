@@ -8,6 +8,10 @@ describe('instants at +07:00', () => {
     expect(formatInstant(parseInstant('2026-02-12T02:00:00.250-05:00'))).toBe('2026-02-12T14:00:00.250+07:00');
   });
 
+  it('takes a year as written, 0050 included (Date.UTC would read it as 1950)', () => {
+    expect(new Date(parseInstant('0050-06-01T00:00:00Z')).getUTCFullYear()).toBe(50);
+  });
+
   it.each([
     ['2026-02-12T14:00:00', 'with an offset'],
     ['2026-02-30T14:00:00+07:00', 'day 30'],
