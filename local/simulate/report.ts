@@ -159,7 +159,7 @@ export function summarise(input: {
 /** The per-unit table for a terminal, like the appendix of seed 002. */
 export function formatTable(summary: SimulationSummary): string {
   const head = ['unit', 'recv', 'done', 'early', 'on time', 'late', 'caused', 'open', 'overdue', 'apol', 'officer', 'esc r1/r2/r3', '2.1 %', 'pts'];
-  const width = [36, 6, 6, 6, 7, 5, 6, 5, 7, 5, 7, 12, 6, 5];
+  const width = [38, 6, 6, 6, 7, 5, 6, 5, 7, 5, 7, 12, 6, 5];
   const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? cut(c, width[0]!).padEnd(width[0]!) : c.padStart(width[i]!))).join(' ');
   const cells = (r: UnitRow) => [
