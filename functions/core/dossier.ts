@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from './calendar.ts';
+import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
 import {
   ClockRuleError,
   deriveClock,
@@ -89,8 +89,38 @@ export function sortEvents<E extends { at: Instant; type: DossierEvent['type']; 
   return [...events].sort((a, b) => a.at - b.at || RANK[a.type] - RANK[b.type] || a.eventId.localeCompare(b.eventId));
 }
 
-/** Folds a dossier's events; null while its dossier.received has not arrived. */
+/** An event whose effect the working calendar cannot count (a stage opening beyond its data). */
+class UncountableEvent extends Error {
+  constructor(
+    readonly eventId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Folds a dossier's events; null while its dossier.received has not arrived. An event that would take
+ * the dossier beyond the working calendar data (intake refuses most such events; a later stage can still
+ * open beyond it) is kept unapplied with the reason, and applies once the data is extended.
+ */
 export function foldDossier(calendar: WorkingCalendar, events: readonly DossierEvent[]): DossierState | null {
+  const uncountable: { eventId: string; reason: string }[] = [];
+  let remaining = events;
+  for (;;) {
+    try {
+      const state = foldOnce(calendar, remaining);
+      state?.unapplied.push(...uncountable);
+      return state;
+    } catch (err) {
+      if (!(err instanceof UncountableEvent)) throw err;
+      uncountable.push({ eventId: err.eventId, reason: `${err.message}; the event is kept and applies when the data is extended` });
+      remaining = remaining.filter((e) => e.eventId !== err.eventId);
+    }
+  }
+}
+
+function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): DossierState | null {
   const sorted = sortEvents(events);
   const received = sorted.find((e): e is ReceivedWithPath => e.type === 'dossier.received' && e.path !== undefined);
   if (!received) return null;
@@ -142,7 +172,13 @@ export function foldDossier(calendar: WorkingCalendar, events: readonly DossierE
   openStage(0, received.at);
   for (const e of sorted) {
     if (e === received) continue;
-    const reason = apply(e, Math.max(e.at, received.at));
+    let reason: string | null;
+    try {
+      reason = apply(e, Math.max(e.at, received.at));
+    } catch (err) {
+      if (err instanceof CalendarRangeError) throw new UncountableEvent(e.eventId, err.message);
+      throw err;
+    }
     if (reason === null) state.applied.push(e.eventId);
     else state.unapplied.push({ eventId: e.eventId, reason });
   }

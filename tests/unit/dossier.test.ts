@@ -17,6 +17,14 @@ const fold = (...events: Json[]) => foldDossier(calendar, parse([base, ...events
 const iso = (t: number | null) => (t === null ? null : formatInstant(t));
 
 describe('the dossier fold', () => {
+  it('keeps unapplied, with the reason, an event that would open a stage beyond the calendar data', () => {
+    const late = received('L', '2027-12-20T08:00:00+07:00', '1 working day', [[['a', 'xa', '2 working hours']], [['b', 'so', '5 working days']]]);
+    const s = foldDossier(calendar, parse([late, completed('L', 'a', '2027-12-28T08:00:00+07:00')]))!;
+    expect(s.unapplied).toEqual([{ eventId: expect.stringContaining('a'), reason: expect.stringMatching(/beyond the working calendar data .*applies when the data is extended/) }]);
+    expect(s.steps.map((x) => x.completedAt)).toEqual([null, null]);
+    expect(s.currentStage).toBe(0);
+  });
+
   it('is null until the dossier is received', () => {
     expect(foldDossier(calendar, parse([completed('D', 'a', '2026-03-02T09:00:00+07:00')]))).toBeNull();
   });
