@@ -99,6 +99,8 @@ const ingest = { invocations: 0, ms: 0, billedMs: 0 };
 const callbacks = { sendTaskSuccess: 0, sendTaskFailure: 0, gone: 0 };
 const openedAt = new Map<string, number>();
 const openDays: number[] = [];
+/** State transitions per simulated minute: checkpoints wake together at window openings (07:01). */
+const transitionsByMinute = new Map<number, number>();
 const capacity = { rru: 0, wru: 0, indexWruUpperBound: 0, refusedWrites: 0 };
 let stack: LocalStack | undefined;
 const observe = (s: LocalStack) => {
@@ -106,6 +108,10 @@ const observe = (s: LocalStack) => {
   s.executions.handlerTiming = { invocations: 0, ms: 0, billedMs: 0 };
   // How long each execution stays open, in simulated time (open executions = rate x mean duration).
   s.executions.onExecutionEvent = (dossierId, e) => {
+    if (e.type === 'StateEntered') {
+      const minute = Math.floor(e.timestamp / 60_000);
+      transitionsByMinute.set(minute, (transitionsByMinute.get(minute) ?? 0) + 1);
+    }
     if (e.type === 'ExecutionStarted') openedAt.set(dossierId, e.timestamp);
     else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed') openDays.push((e.timestamp - openedAt.get(dossierId)!) / DAY_MS);
   };
@@ -176,6 +182,7 @@ const per1000 = (x: number) => (x / N) * 1000;
 openDays.sort((a, b) => a - b);
 const meanOpenDays = openDays.reduce((a, b) => a + b, 0) / Math.max(1, openDays.length);
 const p95OpenDays = openDays[Math.floor(openDays.length * 0.95)] ?? 0;
+const [peakMinute, peakTransitions] = [...transitionsByMinute.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
 const lambdaRequests = timing.invocations + ingest.invocations;
 const billedMs = timing.billedMs + ingest.billedMs;
 const storeCalls = s.storeReads + s.storeWrites;
@@ -202,6 +209,7 @@ console.log(JSON.stringify({
   bench: 'cost', dossiers: N, events: lines.length, simulatedDays, seconds: round(seconds, 1),
   rejected: result.rejected.length, failedExecutions: s.failedExecutions, openExecutions: s.openExecutions,
   executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
+  peakMinute: { at: iso(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
   perDossier: {
     stateTransitions: round(s.stateTransitions / N, 2),
     lambdaInvocations: round(lambdaRequests / N, 2),
