@@ -18,6 +18,8 @@ export interface EngineStats {
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type JsonValue = Awaited<ReturnType<LocalHandlers[string]>>;
+/** One entry of an execution's event log (state entered/exited with its input and output, …). */
+export type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 const LOCAL_ARN = (fn: string) => `arn:aws:lambda:ap-southeast-1:000000000000:function:dunghan-local-${fn}`;
 const LAMBDA_CONTEXT = { functionName: 'dunghan-local', awsRequestId: 'local' } as Context;
@@ -30,6 +32,10 @@ export class LocalExecutions implements Executions {
   readonly stats: EngineStats = { executions: 0, stateTransitions: 0, lambdaInvocations: 0, failedExecutions: 0, runningExecutions: 0 };
   /** Task handlers under way (the simulated clock waits for them). */
   inFlight = 0;
+  /** Off by default: called with every event of every execution (the PII test searches them). */
+  onExecutionEvent: ((dossierId: string, event: ExecutionEvent) => void) | null = null;
+  /** Off by default: wall time in task handlers, and as Lambda bills it (each call rounded up to 1 ms). */
+  handlerTiming: { invocations: number; ms: number; billedMs: number } | null = null;
   private readonly machine: StateMachine;
   private readonly localHandlers: LocalHandlers = {};
   private readonly started = new Set<string>();
@@ -68,7 +74,10 @@ export class LocalExecutions implements Executions {
     this.running.set(dossierId, execution.abort);
     // Drain the event log (it keeps every event until read) and count the states entered.
     void (async () => {
-      for await (const e of execution.eventLogs) if (e.type === 'StateEntered') this.stats.stateTransitions++;
+      for await (const e of execution.eventLogs) {
+        if (e.type === 'StateEntered') this.stats.stateTransitions++;
+        this.onExecutionEvent?.(dossierId, e);
+      }
     })();
     execution.result
       .catch((err: unknown) => {
@@ -90,10 +99,18 @@ export class LocalExecutions implements Executions {
   private async invoke(lambda: LocalLambda, payload: unknown): Promise<unknown> {
     this.stats.lambdaInvocations++;
     this.inFlight++;
+    const timing = this.handlerTiming;
+    const started = timing ? performance.now() : 0;
     try {
       return await lambda(payload, LAMBDA_CONTEXT);
     } finally {
       this.inFlight--;
+      if (timing) {
+        const ms = performance.now() - started;
+        timing.invocations++;
+        timing.ms += ms;
+        timing.billedMs += Math.max(1, Math.ceil(ms));
+      }
     }
   }
 

@@ -24,6 +24,11 @@ export interface LocalStackOptions {
   policy?: PolicyFile;
   /** Keep the local table in this folder (LevelDB) instead of memory. */
   dataPath?: string;
+  /**
+   * Called once when the stack is up, before any event: tests and benches attach their observers
+   * (execution event log, handler timing, store middleware). Off by default.
+   */
+  observe?: (stack: LocalStack) => void;
 }
 
 export interface ReplayStats {
@@ -105,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }, next - now);
   };
   scheduleDigest();
-  return {
+  const stack: LocalStack = {
     deps,
     executions,
     tokens,
@@ -131,4 +136,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await local.close();
     },
   };
+  options.observe?.(stack);
+  return stack;
 }

@@ -28,9 +28,10 @@ export class Schedules extends Construct {
     const scheduled = (fnId: string, handler: string, description: string) =>
       new DunghanFunction(this, fnId, { handler, description, key: props.key, timeout: Duration.minutes(5), extra: { deadLetterQueue: props.deadLetters } })
         .bindTable(props.table, 'readWrite')
-        .bindTaskResponses(props.stateMachineArn)
         .bindNotifications(props.topic, props.senderId);
-    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: resend notices left pending');
+    // The sweeper's resent apology is recorded as an event, which makes open steps re-check (a task
+    // failure); the digest only reads the store and sends: it answers no task token.
+    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: resend notices left pending').bindTaskResponses(props.stateMachineArn);
     this.digest = scheduled('digest', 'digestHandler', 'dunghan: daily digest of overdue dossiers');
     // One role for both schedules; it may write to the (KMS-encrypted) dead-letter queue.
     const role = new iam.Role(this, 'scheduler-role', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });

@@ -26,6 +26,19 @@ beforeAll(() => {
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+const statements = (policy: { Properties?: Record<string, unknown> }) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+
+/** A CloudFormation value as text: Ref X -> <X>, GetAtt X.Arn -> <X.Arn>, Fn::Join concatenated. */
+function resolve(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (v.Ref) return `<${v.Ref}>`;
+  if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(resolve).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
 describe('the AWS stack', () => {
   it('passes cdk-nag AwsSolutions with every acknowledgement carrying a reason', () => {
     const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`));
@@ -132,6 +145,102 @@ describe('the AWS stack', () => {
         if (st.Resource !== '*') continue;
         for (const action of [st.Action].flat()) expect(action, `${id}`).toMatch(allowed);
       }
+    }
+  });
+
+  it("limits every function's policy to its own table, key, state machine, topic and queue", () => {
+    const keyId = ofType('AWS::KMS::Key')[0]![0];
+    const tableId = ofType('AWS::DynamoDB::Table')[0]![0];
+    const [machineId, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const machineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${String(machine!.Properties!.StateMachineName)}`;
+    const fns = ofType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties?.Description ?? '').startsWith('dunghan'));
+    // What each function may do beyond reading the table, and why (functions/app/*.ts).
+    const may: Record<string, { write: boolean; answerTokens: boolean; start: boolean; publish: boolean }> = {
+      'index.handler': { write: true, answerTokens: true, start: true, publish: false }, // ingest: stores events, starts and answers executions
+      'index.planHandler': { write: false, answerTokens: false, start: false, publish: false },
+      'index.startStageHandler': { write: false, answerTokens: false, start: false, publish: false },
+      'index.registerWaitHandler': { write: true, answerTokens: true, start: false, publish: false }, // answers a wait whose step closed
+      'index.checkpointHandler': { write: true, answerTokens: false, start: false, publish: false },
+      'index.notifyHandler': { write: true, answerTokens: true, start: false, publish: true }, // an apology makes open steps re-check
+      'index.finalizeHandler': { write: true, answerTokens: false, start: false, publish: false },
+      'index.sweepHandler': { write: true, answerTokens: true, start: false, publish: true }, // resends notices via notify
+      'index.digestHandler': { write: true, answerTokens: false, start: false, publish: true },
+    };
+    expect(fns.map(([, f]) => String(f.Properties!.Handler)).sort()).toEqual(Object.keys(may).sort());
+    for (const [fnId, fn] of fns) {
+      const props = fn.Properties as { Handler: string; Role: unknown; Environment?: { Variables?: Record<string, unknown> }; DeadLetterConfig?: { TargetArn: unknown } };
+      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const ownTopic = props.Environment?.Variables?.ESCALATION_TOPIC_ARN;
+      const ownQueue = props.DeadLetterConfig?.TargetArn;
+      const allowed = new Map<string, RegExp>([
+        [`<${tableId}.Arn>`, /^dynamodb:/],
+        [`<${tableId}.Arn>/index/*`, /^dynamodb:/],
+        [`<${keyId}.Arn>`, /^kms:/],
+        [machineArn, /^states:Send(TaskSuccess|TaskFailure)$/],
+        [`<${machineId}>`, /^states:StartExecution$/],
+        ['*', ownTopic ? /^(xray:PutTraceSegments|xray:PutTelemetryRecords|sns:Publish)$/ : /^xray:(PutTraceSegments|PutTelemetryRecords)$/],
+      ]);
+      if (ownTopic) allowed.set(resolve(ownTopic), /^sns:Publish$/);
+      if (ownQueue) allowed.set(resolve(ownQueue), /^sqs:SendMessage$/);
+      const granted: string[] = [];
+      for (const [policyId, policy] of ofType('AWS::IAM::Policy')) {
+        if (!JSON.stringify(policy.Properties!.Roles).includes(`"${roleId}"`)) continue;
+        for (const st of statements(policy)) {
+          expect(st.Effect, policyId).toBe('Allow');
+          for (const resource of [st.Resource].flat().map(resolve)) {
+            const pattern = allowed.get(resource);
+            for (const action of [st.Action].flat()) {
+              expect(pattern, `${props.Handler}: ${action} on ${resource}`).toBeDefined();
+              expect(action, `${props.Handler} on ${resource}`).toMatch(pattern!);
+              granted.push(action);
+            }
+          }
+        }
+      }
+      const expected = may[props.Handler]!;
+      const has = (re: RegExp) => granted.some((a) => re.test(a));
+      expect({ id: fnId, read: has(/^dynamodb:(GetItem|Query)$/), write: has(/^dynamodb:(PutItem|UpdateItem)$/), answerTokens: has(/^states:SendTask/), start: has(/^states:StartExecution$/), publish: has(/^sns:Publish$/) }).toEqual({ id: fnId, read: true, ...expected });
+    }
+    // The workflow invokes its task functions only; the schedules invoke the sweeper and the digest only.
+    const roleOf = (roleArn: unknown) => resolve(roleArn).replace(/^<(.*)\.Arn>$/, '$1');
+    const invokable = (roleId: string) =>
+      ofType('AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(`"${roleId}"`))
+        .flatMap(([, p]) => statements(p).filter((st) => [st.Action].flat().includes('lambda:InvokeFunction')).flatMap((st) => [st.Resource].flat().map(resolve)));
+    const arnsOf = (handlers: string[]) => fns.filter(([, f]) => handlers.includes(String(f.Properties!.Handler))).flatMap(([id]) => [`<${id}.Arn>`, `<${id}.Arn>:*`]).sort();
+    expect(invokable(roleOf(machine.Properties!.RoleArn)).sort()).toEqual(arnsOf(Object.values(TASK_FUNCTIONS).map((h) => `index.${h}`)));
+    const scheduleRoles = new Set(ofType('AWS::Scheduler::Schedule').map(([, r]) => roleOf((r.Properties!.Target as { RoleArn: unknown }).RoleArn)));
+    expect(scheduleRoles.size).toBe(1);
+    expect(invokable([...scheduleRoles][0]!).sort()).toEqual(arnsOf(['index.sweepHandler', 'index.digestHandler']));
+  });
+
+  it('encrypts the table, the topics, the queue, the logs and the workflow with the project key, not an AWS-managed one', () => {
+    const keys = ofType('AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    const projectKey = `<${keys[0]![0]}.Arn>`;
+    const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
+    expect(resolve((table.Properties!.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId)).toBe(projectKey);
+    const encrypted = [...ofType('AWS::SNS::Topic'), ...ofType('AWS::SQS::Queue')];
+    expect(encrypted.map(([, r]) => r.Type).sort()).toEqual(['AWS::SNS::Topic', 'AWS::SNS::Topic', 'AWS::SQS::Queue']);
+    for (const [id, r] of encrypted) expect(resolve(r.Properties!.KmsMasterKeyId), id).toBe(projectKey);
+    for (const [id, r] of ofType('AWS::Logs::LogGroup')) expect(resolve(r.Properties!.KmsKeyId), id).toBe(projectKey);
+    for (const [id, r] of ofType('AWS::StepFunctions::StateMachine')) expect(resolve((r.Properties!.EncryptionConfiguration as { KmsKeyId: unknown }).KmsKeyId), id).toBe(projectKey);
+    for (const [id, r] of ofType('AWS::Lambda::Function').filter(([, f]) => String(f.Properties?.Description ?? '').startsWith('dunghan'))) {
+      expect(resolve(r.Properties!.KmsKeyArn), id).toBe(projectKey);
+    }
+  });
+
+  it('lets no unsigned request reach the ingest function: IAM on every method, no other way in', () => {
+    for (const type of ['AWS::Lambda::Url', 'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGatewayV2::Api']) expect(ofType(type), type).toEqual([]);
+    const [apiId, api] = ofType('AWS::ApiGateway::RestApi')[0]!;
+    expect(api.Properties!.Policy).toBeUndefined(); // no resource policy opening it to anyone
+    for (const [id, m] of ofType('AWS::ApiGateway::Method')) expect(m.Properties!.AuthorizationType, id).toBe('AWS_IAM');
+    const ingestId = ofType('AWS::Lambda::Function').find(([, f]) => String(f.Properties?.Description ?? '').startsWith('dunghan: POST /events'))![0];
+    const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => resolve(p.Properties!.FunctionName) === `<${ingestId}.Arn>`);
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const [id, p] of permissions) {
+      expect(p.Properties!.Principal, id).toBe('apigateway.amazonaws.com');
+      expect(resolve(p.Properties!.SourceArn), id).toMatch(new RegExp(`^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/`));
     }
   });
 

@@ -1,0 +1,247 @@
+/**
+ * What a dossier costs on AWS, from counts measured on the local stack over a simulated month:
+ * state transitions, Lambda invocations and their duration, DynamoDB read and write request units,
+ * SNS publishes and SMS parts, turned into USD per 1,000 dossiers at ap-southeast-1 list prices.
+ *
+ *   npm run bench -- cost [N]          (default 3,000 dossiers received over March 2026)
+ *
+ * Workload (seeded, as bench/replay.ts): receipts spread evenly over the working minutes of one month;
+ * limit 10 working days; path receive (commune) -> land office and tax in parallel -> sign (commune);
+ * each step takes 20-110 % of its budget, so some dossiers draw warnings and a few go late (apology
+ * SMS, escalations); every dossier is resolved, and the replay runs 30 days past the last event.
+ *
+ * What is measured and what is modelled:
+ * - state transitions: states entered in aws-local-stepfunctions (AWS bills each state entered,
+ *   retries included); Lambda invocations: every Task handler call plus one ingest call per event
+ *   (the intake API); digest runs (one a day, per deployment) are listed apart.
+ * - Lambda duration: wall time of each handler call on this machine against dynalite on loopback,
+ *   billed per call rounded up to 1 ms. A 512 MB function gets about 0.29 vCPU (1,769 MB = 1 vCPU) and
+ *   DynamoDB is a network hop away, so a conservative figure is also given: measured x 3.5 plus 10 ms
+ *   per store call. Cold starts are not counted.
+ * - DynamoDB: ReturnConsumedCapacity from dynalite (item sizes rounded to 4 KB reads, eventually
+ *   consistent at half a unit, 1 KB writes); a write refused by its condition is charged 1 WRU; dynalite
+ *   does not count index writes, so an upper bound is added: dossier records (2 indexes) 4 WRU per
+ *   table WRU (a key change is a delete and a put), notices (1 index) 2.
+ * - SNS: one Publish per SMS; escalations and digests to heads are also published to the escalation
+ *   topic. SMS fees are per message part and listed apart (the price for Vietnam was not verified).
+ */
+import { formatInstant, parseInstant, DAY_MS } from '../functions/core/instant.ts';
+import { loadCalendar } from '../functions/reference/data.ts';
+import { replay } from '../local/replay.ts';
+import type { LocalStack } from '../local/stack.ts';
+import { seededRandom } from '../local/tools/random.ts';
+
+// List prices, ap-southeast-1 (Singapore), USD. Written from AWS pricing pages as remembered on
+// 2026-11-25; this machine is offline, so none could be checked against the live pages: verify them.
+/** Step Functions Standard, per state transition: $0.025 per 1,000 (aws.amazon.com/step-functions/pricing, Singapore row). */
+const SFN_PER_TRANSITION = 0.025 / 1000;
+/** Lambda requests: $0.20 per million (aws.amazon.com/lambda/pricing). */
+const LAMBDA_PER_REQUEST = 0.2 / 1e6;
+/** Lambda duration, Arm (Graviton), first tier: $0.0000133334 per GB-second (aws.amazon.com/lambda/pricing). */
+const LAMBDA_ARM_PER_GB_SECOND = 0.0000133334;
+/** The functions' memory: infra/constructs/function.ts `memorySize` default (512 MB). */
+const LAMBDA_MEMORY_GB = 512 / 1024;
+/**
+ * DynamoDB on-demand, Standard table class, Singapore: $0.7116 per million WRU and $0.1425 per million
+ * RRU (the pre-November-2024 list prices $1.4231 / $0.285 halved by the on-demand price cut of
+ * 1 Nov 2024; aws.amazon.com/dynamodb/pricing/on-demand).
+ */
+const DYNAMODB_PER_WRU = 0.7116 / 1e6;
+const DYNAMODB_PER_RRU = 0.1425 / 1e6;
+/** SNS Publish requests: $0.50 per million (aws.amazon.com/sns/pricing; the first million a month free). */
+const SNS_PER_PUBLISH = 0.5 / 1e6;
+/** SMS to Vietnam, per message part: not known here; pass `--sms-usd-per-part <price>` from the AWS End User Messaging SMS price list. */
+const smsArg = process.argv.indexOf('--sms-usd-per-part');
+const SMS_PER_PART: number | null = smsArg > 0 ? Number(process.argv[smsArg + 1]) : null;
+const GOAL_USD_PER_1000 = 0.5;
+
+const N = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : 3_000);
+const calendar = loadCalendar();
+const rnd = seededRandom(20260302);
+
+// The workload: one simulated month of receipts.
+const lines: string[] = [];
+const unit = (unitId: string, parentUnitId?: string) =>
+  lines.push(JSON.stringify({ eventId: `u-${unitId}`, type: 'unit.upserted', at: '2026-03-01T08:00:00+07:00', unitId, name: unitId, ...(parentUnitId ? { parentUnitId } : {}), head: { name: 'Thủ trưởng', phone: '0912345678' } }));
+unit('tinh');
+unit('so', 'tinh');
+unit('vpdk', 'so');
+unit('thue', 'tinh');
+unit('xa', 'tinh');
+const monthStart = calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00'));
+const monthEnd = parseInstant('2026-03-31T17:00:00+07:00');
+const workingMinutes = calendar.workingMinutesBetween(monthStart, monthEnd);
+const iso = formatInstant;
+let lastAt = monthStart;
+for (let i = 0; i < N; i++) {
+  const id = `C-${i}`;
+  const t = calendar.nextWorkingInstant(calendar.addWorkingMinutes(monthStart, Math.floor((i * workingMinutes) / N)));
+  lines.push(JSON.stringify({
+    eventId: `${id}-r`, type: 'dossier.received', at: iso(t), dossierId: id, procedureCode: '1.004227', procedureName: 'Đăng ký biến động quyền sử dụng đất',
+    limit: '10 working days', applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
+    path: [[{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }], [{ stepId: 'land', unitId: 'vpdk', budget: '5 working days' }, { stepId: 'tax', unitId: 'thue', budget: '3 working days' }], [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }]],
+  }));
+  const take = (from: number, budgetMin: number) => calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
+  const r1 = take(t, 480);
+  const land = take(r1, 5 * 480);
+  const tax = take(r1, 3 * 480);
+  const sign = take(Math.max(land, tax), 2 * 480);
+  for (const [step, at] of [['receive', r1], ['land', land], ['tax', tax], ['sign', sign]] as const) {
+    lines.push(JSON.stringify({ eventId: `${id}-${step}`, type: 'step.completed', at: iso(at), dossierId: id, stepId: step }));
+  }
+  const end = calendar.addWorkingMinutes(sign, 60);
+  lastAt = Math.max(lastAt, end);
+  lines.push(JSON.stringify({ eventId: `${id}-end`, type: 'dossier.resolved', at: iso(end), dossierId: id }));
+}
+
+// The observers: handler timing in the engine, the ingest calls, consumed capacity in the store.
+const ingest = { invocations: 0, ms: 0, billedMs: 0 };
+const callbacks = { sendTaskSuccess: 0, sendTaskFailure: 0, gone: 0 };
+const openedAt = new Map<string, number>();
+const openDays: number[] = [];
+/** State transitions per simulated minute: checkpoints wake together at window openings (07:01). */
+const transitionsByMinute = new Map<number, number>();
+const capacity = { rru: 0, wru: 0, indexWruUpperBound: 0, refusedWrites: 0 };
+let stack: LocalStack | undefined;
+const observe = (s: LocalStack) => {
+  stack = s;
+  s.executions.handlerTiming = { invocations: 0, ms: 0, billedMs: 0 };
+  // How long each execution stays open, in simulated time (open executions = rate x mean duration).
+  s.executions.onExecutionEvent = (dossierId, e) => {
+    if (e.type === 'StateEntered') {
+      const minute = Math.floor(e.timestamp / 60_000);
+      transitionsByMinute.set(minute, (transitionsByMinute.get(minute) ?? 0) + 1);
+    }
+    if (e.type === 'ExecutionStarted') openedAt.set(dossierId, e.timestamp);
+    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed') openDays.push((e.timestamp - openedAt.get(dossierId)!) / DAY_MS);
+  };
+  // SendTaskSuccess / SendTaskFailure calls (API rate quotas, docs/scale.md).
+  const { tokens } = s;
+  const succeed = tokens.succeed.bind(tokens);
+  const fail = tokens.fail.bind(tokens);
+  const gone = (answer: 'ok' | 'gone') => (answer === 'gone' && callbacks.gone++, answer);
+  tokens.succeed = async (...args) => (callbacks.sendTaskSuccess++, gone(await succeed(...args)));
+  tokens.fail = async (...args) => (callbacks.sendTaskFailure++, gone(await fail(...args)));
+  const request = s.request;
+  s.request = async (...args) => {
+    const started = performance.now();
+    try {
+      return await request(...args);
+    } finally {
+      const ms = performance.now() - started;
+      ingest.invocations++;
+      ingest.ms += ms;
+      ingest.billedMs += Math.max(1, Math.ceil(ms));
+    }
+  };
+  s.deps.store.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      type Attr = string | { S?: string } | undefined;
+      const input = args.input as { ReturnConsumedCapacity?: string; Key?: Record<string, Attr>; Item?: Record<string, Attr> };
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const isRead = /^(GetItem|Query|Scan|BatchGetItem)Command$/.test(context.commandName ?? '');
+      // Marshalled ({ S: … }) or not, depending on where the document client's marshalling runs.
+      const text = (a: Attr) => (typeof a === 'string' ? a : (a?.S ?? ''));
+      const sk = text((input.Key ?? input.Item)?.sk);
+      const pk = text((input.Key ?? input.Item)?.pk);
+      try {
+        const result = await next(args);
+        const units = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
+        if (isRead) capacity.rru += units;
+        else {
+          capacity.wru += units;
+          if (pk.startsWith('DOSSIER#') && sk === 'META') capacity.indexWruUpperBound += 4 * units;
+          else if (sk.startsWith('NOTICE#')) capacity.indexWruUpperBound += 2 * units;
+        }
+        return result;
+      } catch (err) {
+        if (!isRead && (err as { name?: string }).name === 'ConditionalCheckFailedException') {
+          capacity.wru += 1;
+          capacity.refusedWrites++;
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity' },
+  );
+};
+
+const started = process.hrtime.bigint();
+const result = await replay({ lines, stack: { observe } });
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const s = result.stats;
+const timing = stack!.executions.handlerTiming!;
+const outbox = stack!.outbox.messages;
+const smsPublishes = outbox.length;
+const topicPublishes = outbox.filter((m) => m.audience === 'head').length;
+const smsParts = result.notices.filter((n) => n.status === 'sent').reduce((sum, n) => sum + (n.parts ?? 1), 0);
+// The replay runs until 30 days after the last event (local/replay.ts).
+const simulatedDays = Math.round((lastAt + 30 * DAY_MS - parseInstant('2026-03-01T08:00:00+07:00')) / DAY_MS);
+
+const per1000 = (x: number) => (x / N) * 1000;
+openDays.sort((a, b) => a - b);
+const meanOpenDays = openDays.reduce((a, b) => a + b, 0) / Math.max(1, openDays.length);
+const p95OpenDays = openDays[Math.floor(openDays.length * 0.95)] ?? 0;
+const [peakMinute, peakTransitions] = [...transitionsByMinute.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
+const lambdaRequests = timing.invocations + ingest.invocations;
+const billedMs = timing.billedMs + ingest.billedMs;
+const storeCalls = s.storeReads + s.storeWrites;
+const conservativeMs = (timing.ms + ingest.ms) * 3.5 + storeCalls * 10 + lambdaRequests;
+const gbSeconds = (ms: number) => (ms / 1000) * LAMBDA_MEMORY_GB;
+const usd = {
+  stepFunctions: per1000(s.stateTransitions * SFN_PER_TRANSITION),
+  lambdaRequests: per1000(lambdaRequests * LAMBDA_PER_REQUEST),
+  lambdaDuration: per1000(gbSeconds(billedMs) * LAMBDA_ARM_PER_GB_SECOND),
+  dynamodbReads: per1000(capacity.rru * DYNAMODB_PER_RRU),
+  dynamodbWrites: per1000((capacity.wru + capacity.indexWruUpperBound) * DYNAMODB_PER_WRU),
+  snsPublishes: per1000((smsPublishes + topicPublishes) * SNS_PER_PUBLISH),
+};
+const total = Object.values(usd).reduce((a, b) => a + b, 0);
+const totalConservative = total - usd.lambdaDuration + per1000(gbSeconds(conservativeMs) * LAMBDA_ARM_PER_GB_SECOND);
+const round = (x: number, digits = 4) => +x.toFixed(digits);
+
+console.error(
+  `${N} dossiers over ${simulatedDays} simulated days in ${seconds.toFixed(1)} s: ` +
+    `$${total.toFixed(4)} per 1,000 dossiers (conservative Lambda duration: $${totalConservative.toFixed(4)}); goal $${GOAL_USD_PER_1000.toFixed(2)}; ` +
+    `plus ${per1000(smsParts).toFixed(0)} SMS parts per 1,000 dossiers${SMS_PER_PART === null ? ' (SMS price for Vietnam not given)' : ` = $${per1000(smsParts * SMS_PER_PART).toFixed(2)}`}`,
+);
+console.log(JSON.stringify({
+  bench: 'cost', dossiers: N, events: lines.length, simulatedDays, seconds: round(seconds, 1),
+  rejected: result.rejected.length, failedExecutions: s.failedExecutions, openExecutions: s.openExecutions,
+  executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
+  peakMinute: { at: iso(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
+  perDossier: {
+    stateTransitions: round(s.stateTransitions / N, 2),
+    lambdaInvocations: round(lambdaRequests / N, 2),
+    taskInvocations: round(timing.invocations / N, 2),
+    ingestInvocations: round(ingest.invocations / N, 2),
+    handlerMs: round((timing.ms + ingest.ms) / N, 1),
+    billedMs: round(billedMs / N, 1),
+    conservativeMs: round(conservativeMs / N, 1),
+    storeReads: round(s.storeReads / N, 2),
+    storeWrites: round(s.storeWrites / N, 2),
+    rru: round(capacity.rru / N, 2),
+    wru: round(capacity.wru / N, 2),
+    indexWruUpperBound: round(capacity.indexWruUpperBound / N, 2),
+    refusedWrites: round(capacity.refusedWrites / N, 3),
+    startExecution: round(s.executions / N, 2),
+    sendTaskSuccess: round(callbacks.sendTaskSuccess / N, 2),
+    sendTaskFailure: round(callbacks.sendTaskFailure / N, 2),
+    /** Callbacks to a wait that had already ended (TaskTimedOut / TaskDoesNotExist on AWS). */
+    callbacksGone: round(callbacks.gone / N, 2),
+    smsPublishes: round(smsPublishes / N, 3),
+    topicPublishes: round(topicPublishes / N, 3),
+    smsParts: round(smsParts / N, 3),
+  },
+  usdPer1000: { ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, round(v)])), total: round(total), totalConservative: round(totalConservative) },
+  smsPartsPer1000: round(per1000(smsParts), 1),
+  smsUsdPer1000: SMS_PER_PART === null ? null : round(per1000(smsParts * SMS_PER_PART), 2),
+  goalUsdPer1000: GOAL_USD_PER_1000,
+  meetsGoal: totalConservative < GOAL_USD_PER_1000,
+  prices: {
+    region: 'ap-southeast-1', asOf: '2026-11-25 (list prices from memory, not verified online)',
+    sfnPerTransition: SFN_PER_TRANSITION, lambdaPerRequest: LAMBDA_PER_REQUEST, lambdaArmPerGbSecond: LAMBDA_ARM_PER_GB_SECOND, lambdaMemoryGb: LAMBDA_MEMORY_GB,
+    dynamodbPerWru: DYNAMODB_PER_WRU, dynamodbPerRru: DYNAMODB_PER_RRU, snsPerPublish: SNS_PER_PUBLISH, smsPerPart: SMS_PER_PART,
+  },
+  node: process.version,
+}));
