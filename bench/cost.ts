@@ -29,7 +29,7 @@ import { formatInstant, parseInstant, DAY_MS } from '../functions/core/instant.t
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { seededRandom } from '../local/tools/random.ts';
+import { landWorkload, UNITS_AT } from './workload.ts';
 
 // List prices, ap-southeast-1 (Singapore), USD. Written from AWS pricing pages as remembered on
 // 2026-11-25; this machine is offline, so none could be checked against the live pages: verify them.
@@ -57,42 +57,16 @@ const GOAL_USD_PER_1000 = 0.5;
 
 const N = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : 3_000);
 const calendar = loadCalendar();
-const rnd = seededRandom(20260302);
 
-// The workload: one simulated month of receipts.
-const lines: string[] = [];
-const unit = (unitId: string, parentUnitId?: string) =>
-  lines.push(JSON.stringify({ eventId: `u-${unitId}`, type: 'unit.upserted', at: '2026-03-01T08:00:00+07:00', unitId, name: unitId, ...(parentUnitId ? { parentUnitId } : {}), head: { name: 'Thủ trưởng', phone: '0912345678' } }));
-unit('tinh');
-unit('so', 'tinh');
-unit('vpdk', 'so');
-unit('thue', 'tinh');
-unit('xa', 'tinh');
+// The workload: one simulated month of receipts, spread evenly over its working minutes.
 const monthStart = calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00'));
 const monthEnd = parseInstant('2026-03-31T17:00:00+07:00');
 const workingMinutes = calendar.workingMinutesBetween(monthStart, monthEnd);
-const iso = formatInstant;
-let lastAt = monthStart;
-for (let i = 0; i < N; i++) {
-  const id = `C-${i}`;
-  const t = calendar.nextWorkingInstant(calendar.addWorkingMinutes(monthStart, Math.floor((i * workingMinutes) / N)));
-  lines.push(JSON.stringify({
-    eventId: `${id}-r`, type: 'dossier.received', at: iso(t), dossierId: id, procedureCode: '1.004227', procedureName: 'Đăng ký biến động quyền sử dụng đất',
-    limit: '10 working days', applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
-    path: [[{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }], [{ stepId: 'land', unitId: 'vpdk', budget: '5 working days' }, { stepId: 'tax', unitId: 'thue', budget: '3 working days' }], [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }]],
-  }));
-  const take = (from: number, budgetMin: number) => calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
-  const r1 = take(t, 480);
-  const land = take(r1, 5 * 480);
-  const tax = take(r1, 3 * 480);
-  const sign = take(Math.max(land, tax), 2 * 480);
-  for (const [step, at] of [['receive', r1], ['land', land], ['tax', tax], ['sign', sign]] as const) {
-    lines.push(JSON.stringify({ eventId: `${id}-${step}`, type: 'step.completed', at: iso(at), dossierId: id, stepId: step }));
-  }
-  const end = calendar.addWorkingMinutes(sign, 60);
-  lastAt = Math.max(lastAt, end);
-  lines.push(JSON.stringify({ eventId: `${id}-end`, type: 'dossier.resolved', at: iso(end), dossierId: id }));
-}
+const { lines, lastAt } = landWorkload(calendar, {
+  n: N,
+  idPrefix: 'C',
+  receiptAt: (i) => calendar.nextWorkingInstant(calendar.addWorkingMinutes(monthStart, Math.floor((i * workingMinutes) / N))),
+});
 
 // The observers: handler timing in the engine, the ingest calls, consumed capacity in the store.
 const ingest = { invocations: 0, ms: 0, billedMs: 0 };
@@ -176,7 +150,7 @@ const smsPublishes = outbox.length;
 const topicPublishes = outbox.filter((m) => m.audience === 'head').length;
 const smsParts = result.notices.filter((n) => n.status === 'sent').reduce((sum, n) => sum + (n.parts ?? 1), 0);
 // The replay runs until 30 days after the last event (local/replay.ts).
-const simulatedDays = Math.round((lastAt + 30 * DAY_MS - parseInstant('2026-03-01T08:00:00+07:00')) / DAY_MS);
+const simulatedDays = Math.round((lastAt + 30 * DAY_MS - parseInstant(UNITS_AT)) / DAY_MS);
 
 const per1000 = (x: number) => (x / N) * 1000;
 openDays.sort((a, b) => a - b);
@@ -209,7 +183,7 @@ console.log(JSON.stringify({
   bench: 'cost', dossiers: N, events: lines.length, simulatedDays, seconds: round(seconds, 1),
   rejected: result.rejected.length, failedExecutions: s.failedExecutions, openExecutions: s.openExecutions,
   executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
-  peakMinute: { at: iso(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
+  peakMinute: { at: formatInstant(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
   perDossier: {
     stateTransitions: round(s.stateTransitions / N, 2),
     lambdaInvocations: round(lambdaRequests / N, 2),

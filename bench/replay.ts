@@ -8,44 +8,19 @@
  * path receive (commune) -> land office and tax in parallel -> sign (commune); each step takes 20-110 %
  * of its budget, so some dossiers draw warnings and a few go late; every dossier is resolved.
  */
-import { formatInstant, parseInstant } from '../functions/core/instant.ts';
+import { parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
-import { seededRandom } from '../local/tools/random.ts';
+import { landWorkload } from './workload.ts';
 
 const N = Number(process.argv[3] ?? 10_000);
 const calendar = loadCalendar();
-const rnd = seededRandom(20260302);
-
-const lines: string[] = [];
-const unit = (unitId: string, parentUnitId?: string) =>
-  lines.push(JSON.stringify({ eventId: `u-${unitId}`, type: 'unit.upserted', at: '2026-03-01T08:00:00+07:00', unitId, name: unitId, ...(parentUnitId ? { parentUnitId } : {}), head: { name: 'Thủ trưởng', phone: '0912345678' } }));
-unit('tinh');
-unit('so', 'tinh');
-unit('vpdk', 'so');
-unit('thue', 'tinh');
-unit('xa', 'tinh');
-
-let t = calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00'));
-const iso = formatInstant;
-for (let i = 0; i < N; i++) {
-  const id = `B-${i}`;
-  t = calendar.nextWorkingInstant(calendar.addWorkingMinutes(t, 2));
-  lines.push(JSON.stringify({
-    eventId: `${id}-r`, type: 'dossier.received', at: iso(t), dossierId: id, procedureCode: '1.004227', procedureName: 'Đăng ký biến động quyền sử dụng đất',
-    limit: '10 working days', applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
-    path: [[{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }], [{ stepId: 'land', unitId: 'vpdk', budget: '5 working days' }, { stepId: 'tax', unitId: 'thue', budget: '3 working days' }], [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }]],
-  }));
-  const take = (from: number, budgetMin: number) => calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
-  const r1 = take(t, 480);
-  const land = take(r1, 5 * 480);
-  const tax = take(r1, 3 * 480);
-  const sign = take(Math.max(land, tax), 2 * 480);
-  for (const [step, at] of [['receive', r1], ['land', land], ['tax', tax], ['sign', sign]] as const) {
-    lines.push(JSON.stringify({ eventId: `${id}-${step}`, type: 'step.completed', at: iso(at), dossierId: id, stepId: step }));
-  }
-  lines.push(JSON.stringify({ eventId: `${id}-end`, type: 'dossier.resolved', at: iso(calendar.addWorkingMinutes(sign, 60)), dossierId: id }));
-}
+// A receipt every 2 working minutes from Monday 2026-03-02 07:00.
+const { lines } = landWorkload(calendar, {
+  n: N,
+  idPrefix: 'B',
+  receiptAt: (_, previous) => calendar.nextWorkingInstant(calendar.addWorkingMinutes(previous ?? calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00')), 2)),
+});
 
 const started = process.hrtime.bigint();
 const result = await replay({ lines });

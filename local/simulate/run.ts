@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatInstant, isoDateOf, dayOf, type Instant } from '../../functions/core/instant.ts';
+import { formatInstant, type Instant } from '../../functions/core/instant.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
 import { replay, type ReplayResult } from '../replay.ts';
 import { renderHtml } from './html.ts';
@@ -50,15 +50,9 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const calendar = loadCalendar();
   const workload = generateWorkload(province, calendar, options);
   const officerApologies = new Map<string, number>();
-  const officerApologised = new Set<string>();
-  for (const line of workload.lines) {
-    if (!line.includes('"apology.issued"')) continue;
-    const e = JSON.parse(line) as { at: string; unitId: string; dossierId: string };
-    if (Date.parse(e.at) >= workload.end) continue;
-    officerApologies.set(e.unitId, (officerApologies.get(e.unitId) ?? 0) + 1);
-    officerApologised.add(e.dossierId);
-  }
-  const result = await replay({ lines: workload.lines, until: workload.end, stack: { logLevel: 'ERROR' }, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  for (const a of workload.officerApologies) officerApologies.set(a.unitId, (officerApologies.get(a.unitId) ?? 0) + 1);
+  const officerApologised = new Set(workload.officerApologies.map((a) => a.dossierId));
+  const result = await replay({ lines: workload.lines, until: workload.end, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const summary = summarise({
     province,
     period: { start: formatInstant(options.start), end: formatInstant(workload.end), days: options.days, perDay: options.perDay, seed: options.seed },
@@ -79,5 +73,3 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   }
   return { summary, result, files, expectedLate: workload.expectedLate, officerApologised };
 }
-
-export const periodLabel = (start: Instant, days: number) => `${isoDateOf(dayOf(start))} + ${days} days`;

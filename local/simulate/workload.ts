@@ -31,6 +31,8 @@ export interface Workload {
    * their statutory due instant. The replay must judge exactly these late.
    */
   expectedLate: string[];
+  /** The officers' own apologies (apology.issued) issued within the period. */
+  officerApologies: { dossierId: string; unitId: string }[];
 }
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
@@ -63,7 +65,8 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   }
 
   const days = Array.from({ length: options.days }, (_, i) => dayOf(options.start) + i);
-  const dayWeight = days.map((d) => (calendar.isWorkingInstant(calendar.nextWorkingInstant(startOfDay(d))) && dayOf(calendar.nextWorkingInstant(startOfDay(d))) === d ? 1 : province.rates.weekendShareOfDay));
+  // A working day is one whose next working instant falls on it; days off get only online filings.
+  const dayWeight = days.map((d) => (dayOf(calendar.nextWorkingInstant(startOfDay(d))) === d ? 1 : province.rates.weekendShareOfDay));
   const cumulative = (weights: number[]) => weights.reduce<number[]>((acc, w) => (acc.push((acc.at(-1) ?? 0) + w), acc), []);
   const dayCum = cumulative(dayWeight);
   const communeCum = cumulative(province.communes.map((c) => c.weight));
@@ -102,6 +105,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   receipts.sort((a, b) => a - b);
   const end = startOfDay(days.at(-1)! + 1);
   const expectedLate: string[] = [];
+  const officerApologies: Workload['officerApologies'] = [];
 
   receipts.forEach((receivedAt, i) => {
     const dossierId = `HS-${String(i + 1).padStart(6, '0')}`;
@@ -174,6 +178,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
         // The new date is the close of a working day after the current due instant.
         const newDueAt = calendar.closeOfWorkingDay(Math.max(kept ? resolvedAt : at + DAY_MS, dueAt + 1));
         event(at, 'apology.issued', 'apology', { unitId: late.unitId, reason: pick(APOLOGY_REASONS), newDueAt: iso(newDueAt) });
+        if (at < end) officerApologies.push({ dossierId, unitId: late.unitId });
       }
     }
     if (resolvedAt > dueAt && resolvedAt < end) expectedLate.push(dossierId);
@@ -181,5 +186,5 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
     events.sort((a, b) => a.at - b.at);
     lines.push(...events.map((e) => JSON.stringify(e.body)));
   });
-  return { lines, dossiers: total, end, expectedLate };
+  return { lines, dossiers: total, end, expectedLate, officerApologies };
 }
