@@ -1,0 +1,128 @@
+import { createRequire } from 'node:module';
+import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+
+/**
+ * dynalite without a socket: the DynamoDB client's request handler hands each request to dynalite's
+ * own validation and action code in this process, as dynalite's HTTP listener does after parsing the
+ * request, and answers with dynalite's JSON. Same checks, same conditional writes, same indexes and
+ * paging; no HTTP parsing, no loopback connection, no per-request timers (which the simulated clock
+ * would otherwise fake).
+ */
+
+const require = createRequire(import.meta.url);
+
+type Callback = (err: { statusCode?: number; body?: unknown } | null, data?: unknown) => void;
+interface ActionValidation {
+  types: unknown;
+  custom?: unknown;
+}
+interface DynaliteStore {
+  getTable(name: string, checkStatus: boolean, cb: (err: Error | null, table?: { TableStatus: string }) => void): void;
+  db: { close(cb: (err?: Error) => void): void };
+  lifecycleManager?: { gracefulClose(cb: (err?: Error) => void): void };
+}
+
+const db = require('dynalite/db') as { create(options: Record<string, unknown>): DynaliteStore };
+const validations = require('dynalite/validations') as {
+  checkTypes(data: unknown, types: unknown): unknown;
+  checkValidations(data: unknown, types: unknown, custom: unknown, store: DynaliteStore): void;
+};
+
+// The operations dynalite serves (its index.js list), loaded lazily.
+const OPERATIONS = new Set([
+  'BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive',
+  'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable',
+]);
+const actions = new Map<string, { action: (store: DynaliteStore, data: unknown, cb: Callback) => void; validation: ActionValidation }>();
+
+function operation(name: string) {
+  let op = actions.get(name);
+  if (!op) {
+    const file = name.charAt(0).toLowerCase() + name.slice(1);
+    op = {
+      action: require(`dynalite/actions/${file}`) as (store: DynaliteStore, data: unknown, cb: Callback) => void,
+      validation: require(`dynalite/validations/${file}`) as ActionValidation,
+    };
+    actions.set(name, op);
+  }
+  return op;
+}
+
+export interface InProcessDynalite {
+  handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
+  updateHttpClientConfig(): void;
+  httpHandlerConfigs(): Record<string, never>;
+  destroy(): void;
+  /** Resolves once the table is ACTIVE (dynalite activates a new table on a timer). */
+  tableActive(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function inProcessDynalite(options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {}): InProcessDynalite {
+  const store = db.create({ ...options });
+  let requestSeq = 0;
+  const respond = (statusCode: number, data: unknown) => {
+    const body = Buffer.from(JSON.stringify(data), 'utf8');
+    return {
+      response: new HttpResponse({
+        statusCode,
+        headers: {
+          'x-amzn-requestid': `local-${++requestSeq}`,
+          'content-type': 'application/x-amz-json-1.0',
+          'content-length': String(body.length),
+        },
+        body,
+      }),
+    };
+  };
+  return {
+    handle(request) {
+      const target = String(request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.');
+      const name = target[1] ?? '';
+      if (target.length !== 2 || !OPERATIONS.has(name)) {
+        return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }));
+      }
+      const raw = request.body as string | Uint8Array | undefined;
+      const text = typeof raw === 'string' ? raw : raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : '';
+      if (!text) return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#SerializationException' }));
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#SerializationException' }));
+      }
+      const { action, validation } = operation(name);
+      try {
+        data = validations.checkTypes(data, validation.types);
+        validations.checkValidations(data, validation.types, validation.custom, store);
+      } catch (err) {
+        const e = err as { statusCode?: number; body?: unknown };
+        if (e.statusCode) return Promise.resolve(respond(e.statusCode, e.body));
+        return Promise.reject(err);
+      }
+      return new Promise((resolve, reject) => {
+        action(store, data, (err, result) => {
+          if (err && err.statusCode) resolve(respond(err.statusCode, err.body));
+          else if (err) reject(err);
+          else resolve(respond(200, result));
+        });
+      });
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+    async tableActive(name) {
+      for (;;) {
+        const status = await new Promise<string | undefined>((resolve) => store.getTable(name, false, (err, table) => resolve(err ? undefined : table?.TableStatus)));
+        if (status === 'ACTIVE') return;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = (err?: Error) => (err ? reject(err) : resolve());
+        if (store.lifecycleManager) store.lifecycleManager.gracefulClose(done);
+        else store.db.close(done);
+      }),
+  };
+}
