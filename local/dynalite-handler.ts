@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 
 /**
@@ -16,9 +17,19 @@ interface ActionValidation {
   types: unknown;
   custom?: unknown;
 }
+interface LevelIterator {
+  next(): Promise<unknown>;
+  close(): Promise<void>;
+}
+interface LevelDb {
+  keys(options: unknown): LevelIterator;
+  values(options: unknown): LevelIterator;
+  createKeyStream(options: unknown): Readable;
+  createValueStream(options: unknown): Readable;
+}
 interface DynaliteStore {
+  db: LevelDb & { close(cb: (err?: Error) => void): void };
   getTable(name: string, checkStatus: boolean, cb: (err: Error | null, table?: { TableStatus: string }) => void): void;
-  db: { close(cb: (err?: Error) => void): void };
   lifecycleManager?: { gracefulClose(cb: (err?: Error) => void): void };
 }
 
@@ -58,8 +69,42 @@ export interface InProcessDynalite {
   close(): Promise<void>;
 }
 
+/**
+ * dynalite 4.0.0 reads through streams over level iterators and ends them with `iterator.return()`,
+ * which abstract-level iterators do not have: no iterator is ever closed. memory-level then keeps
+ * every iterator in its open resources, and each holds a snapshot of the whole tree, so every version
+ * of every item ever written stays in memory. The same streams, closing their iterator when they end
+ * or are destroyed.
+ */
+function closeIteratorsOfStreams(levelDb: LevelDb): void {
+  const stream = (iterator: LevelIterator) =>
+    new Readable({
+      objectMode: true,
+      read() {
+        iterator
+          .next()
+          .then((value) => {
+            if (value === undefined) this.push(null);
+            else this.push(value);
+          })
+          .catch((err: Error) => {
+            this.destroy(err);
+          });
+      },
+      destroy(err, callback) {
+        iterator.close().then(
+          () => callback(err),
+          () => callback(err),
+        );
+      },
+    });
+  levelDb.createKeyStream = (options) => stream(levelDb.keys(options));
+  levelDb.createValueStream = (options) => stream(levelDb.values(options));
+}
+
 export function inProcessDynalite(options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {}): InProcessDynalite {
   const store = db.create({ ...options });
+  closeIteratorsOfStreams(store.db);
   let requestSeq = 0;
   const respond = (statusCode: number, data: unknown) => {
     const body = Buffer.from(JSON.stringify(data), 'utf8');

@@ -5,6 +5,16 @@ import { inProcessDynalite } from './dynalite-handler.ts';
 
 export const LOCAL_TABLE = 'dunghan';
 
+const LOCAL_SKIPPED_MIDDLEWARE = [
+  'httpSigningMiddleware',
+  'getUserAgentMiddleware',
+  'retryMiddleware',
+  'recursionDetectionMiddleware',
+  'loggerMiddleware',
+  'hostHeaderMiddleware',
+  'contentLengthMiddleware',
+];
+
 /** dynalite in this process, called without a socket, with the table built from the shared definition. */
 export async function startLocalStore(options: { path?: string } = {}): Promise<{ store: Store; close(): Promise<void> }> {
   const dynalite = inProcessDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
@@ -18,6 +28,9 @@ export async function startLocalStore(options: { path?: string } = {}): Promise<
     // Failures surface at once instead.
     maxAttempts: 1,
   });
+  // In process there is no network to sign for, retry over or identify to: the client keeps its
+  // serialisation, the document marshalling and the store's own counters, and skips the rest.
+  for (const name of LOCAL_SKIPPED_MIDDLEWARE) store.client.middlewareStack.remove(name);
   try {
     await store.client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE)));
   } catch (err) {
