@@ -33,6 +33,23 @@ interface DynaliteStore {
   lifecycleManager?: { gracefulClose(cb: (err?: Error) => void): void };
 }
 
+// memory-level stores keys and values as Buffers by default: small Buffers are slices of shared 8 KB
+// pools, and one long-lived item then keeps a whole pool alive. 'view' stores each one in its own
+// Uint8Array, compared byte by byte as Buffers are (the same order as DynamoDB's). Set before dynalite
+// loads it (dynalite/db takes MemoryLevel from the module when it is first required).
+const memoryLevel = require(require.resolve('memory-level', { paths: [require.resolve('dynalite/db')] })) as {
+  MemoryLevel: new (options?: Record<string, unknown>) => object;
+  dunghanStoreEncoding?: string;
+};
+if (!memoryLevel.dunghanStoreEncoding) {
+  const Base = memoryLevel.MemoryLevel;
+  memoryLevel.MemoryLevel = class extends Base {
+    constructor(options?: Record<string, unknown>) {
+      super({ storeEncoding: 'view', ...options });
+    }
+  };
+  memoryLevel.dunghanStoreEncoding = 'view';
+}
 const db = require('dynalite/db') as { create(options: Record<string, unknown>): DynaliteStore };
 const validations = require('dynalite/validations') as {
   checkTypes(data: unknown, types: unknown): unknown;
