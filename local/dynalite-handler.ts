@@ -77,6 +77,8 @@ function operation(name: string) {
 }
 
 export interface InProcessDynalite {
+  /** An operation by name with its JSON request body: dynalite's status, request id and JSON answer. */
+  call(operation: string, body: string): Promise<{ statusCode: number; requestId: string; body: Record<string, unknown> }>;
   handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
   updateHttpClientConfig(): void;
   httpHandlerConfigs(): Record<string, never>;
@@ -123,52 +125,56 @@ export function inProcessDynalite(options: { path?: string; createTableMs?: numb
   const store = db.create({ ...options });
   closeIteratorsOfStreams(store.db);
   let requestSeq = 0;
-  const respond = (statusCode: number, data: unknown) => {
-    const body = Buffer.from(JSON.stringify(data), 'utf8');
-    return {
-      response: new HttpResponse({
-        statusCode,
-        headers: {
-          'x-amzn-requestid': `local-${++requestSeq}`,
-          'content-type': 'application/x-amz-json-1.0',
-          'content-length': String(body.length),
-        },
-        body,
-      }),
-    };
+  /** One request as dynalite's listener serves it once the HTTP layer is parsed: status and JSON. */
+  const call = (name: string, text: string): Promise<{ statusCode: number; data: unknown }> => {
+    if (!OPERATIONS.has(name)) return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#UnknownOperationException' } });
+    if (!text) return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
+    }
+    const { action, validation } = operation(name);
+    try {
+      data = validations.checkTypes(data, validation.types);
+      validations.checkValidations(data, validation.types, validation.custom, store);
+    } catch (err) {
+      const e = err as { statusCode?: number; body?: unknown };
+      if (e.statusCode) return Promise.resolve({ statusCode: e.statusCode, data: e.body });
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      action(store, data, (err, result) => {
+        if (err && err.statusCode) resolve({ statusCode: err.statusCode, data: err.body });
+        else if (err) reject(err);
+        else resolve({ statusCode: 200, data: result });
+      });
+    });
   };
   return {
-    handle(request) {
+    call: async (name, text) => {
+      const { statusCode, data } = await call(name, text);
+      // What the wire would carry: dynalite's answer as JSON.
+      return { statusCode, requestId: `local-${++requestSeq}`, body: JSON.parse(JSON.stringify(data)) as Record<string, unknown> };
+    },
+    async handle(request) {
       const target = String(request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.');
-      const name = target[1] ?? '';
-      if (target.length !== 2 || !OPERATIONS.has(name)) {
-        return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }));
-      }
       const raw = request.body as string | Uint8Array | undefined;
       const text = typeof raw === 'string' ? raw : raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : '';
-      if (!text) return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#SerializationException' }));
-      let data: unknown;
-      try {
-        data = JSON.parse(text);
-      } catch {
-        return Promise.resolve(respond(400, { __type: 'com.amazon.coral.service#SerializationException' }));
-      }
-      const { action, validation } = operation(name);
-      try {
-        data = validations.checkTypes(data, validation.types);
-        validations.checkValidations(data, validation.types, validation.custom, store);
-      } catch (err) {
-        const e = err as { statusCode?: number; body?: unknown };
-        if (e.statusCode) return Promise.resolve(respond(e.statusCode, e.body));
-        return Promise.reject(err);
-      }
-      return new Promise((resolve, reject) => {
-        action(store, data, (err, result) => {
-          if (err && err.statusCode) resolve(respond(err.statusCode, err.body));
-          else if (err) reject(err);
-          else resolve(respond(200, result));
-        });
-      });
+      const { statusCode, data } = await call(target.length === 2 ? (target[1] ?? '') : '', text);
+      const body = Buffer.from(JSON.stringify(data), 'utf8');
+      return {
+        response: new HttpResponse({
+          statusCode,
+          headers: {
+            'x-amzn-requestid': `local-${++requestSeq}`,
+            'content-type': 'application/x-amz-json-1.0',
+            'content-length': String(body.length),
+          },
+          body,
+        }),
+      };
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),

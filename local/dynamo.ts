@@ -1,6 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { Store } from '../functions/adapters/store.ts';
 import { createTableInput } from '../functions/adapters/table.ts';
+import { sendDocumentsInProcess } from './dynalite-documents.ts';
 import { inProcessDynalite } from './dynalite-handler.ts';
 
 export const LOCAL_TABLE = 'dunghan';
@@ -31,6 +32,7 @@ export async function startLocalStore(options: { path?: string } = {}): Promise<
   // In process there is no network to sign for, retry over or identify to: the client keeps its
   // serialisation, the document marshalling and the store's own counters, and skips the rest.
   for (const name of LOCAL_SKIPPED_MIDDLEWARE) store.client.middlewareStack.remove(name);
+  sendDocumentsInProcess(store.client, dynalite);
   try {
     await store.client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE)));
   } catch (err) {
