@@ -29,8 +29,9 @@ export async function startLocalStore(options: { path?: string } = {}): Promise<
     // Failures surface at once instead.
     maxAttempts: 1,
   });
-  // In process there is no network to sign for, retry over or identify to: the client keeps its
-  // serialisation, the document marshalling and the store's own counters, and skips the rest.
+  // In process there is no network to sign for, retry over or identify to. The store's document
+  // commands go straight to dynalite after the store's own counters; table administration keeps the
+  // SDK's serialisation through the in-process request handler.
   for (const name of LOCAL_SKIPPED_MIDDLEWARE) store.client.middlewareStack.remove(name);
   sendDocumentsInProcess(store.client, dynalite);
   try {
