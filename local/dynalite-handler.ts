@@ -7,7 +7,8 @@ import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
  * own validation and action code in this process, as dynalite's HTTP listener does after parsing the
  * request, and answers with dynalite's JSON. Same checks, same conditional writes, same indexes and
  * paging; no HTTP parsing, no loopback connection, no per-request timers (which the simulated clock
- * would otherwise fake).
+ * would otherwise fake). The listener's checks of the HTTP layer itself (method, content type, the
+ * presence of signature headers) have nothing to check here and are left out.
  */
 
 const require = createRequire(import.meta.url);
@@ -77,7 +78,7 @@ function operation(name: string) {
 }
 
 export interface InProcessDynalite {
-  /** An operation by name with its JSON request body: dynalite's status, request id and JSON answer. */
+  /** An operation by name with its JSON request body: dynalite's status, a request id and its answer. */
   call(operation: string, body: string): Promise<{ statusCode: number; requestId: string; body: Record<string, unknown> }>;
   handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
   updateHttpClientConfig(): void;
