@@ -30,7 +30,14 @@ export class Schedules extends Construct {
         .bindTable(props.table, 'readWrite')
         .bindTaskResponses(props.stateMachineArn)
         .bindNotifications(props.topic, props.senderId);
-    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: resend notices left pending');
+    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: restart dead executions, send notices left unsent');
+    // The sweeper restarts an execution that died (functions/app/tasks.ts sweep): it asks about the
+    // dossier's execution and starts the next attempt, on this state machine only.
+    this.sweeper.addEnvironment('STATE_MACHINE_ARN', props.stateMachineArn);
+    this.sweeper.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
+    this.sweeper.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [Schedules.executionsOf(props.stateMachineArn)] }),
+    );
     this.digest = scheduled('digest', 'digestHandler', 'dunghan: daily digest of overdue dossiers');
     // One role for both schedules; it may write to the (KMS-encrypted) dead-letter queue.
     const role = new iam.Role(this, 'scheduler-role', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
@@ -46,5 +53,10 @@ export class Schedules extends Construct {
       target: target(this.digest),
       description: 'dunghan daily digest to heads of units (07:30 local)',
     });
+  }
+
+  /** The ARN pattern of a state machine's executions (arn:…:execution:<machine>:*). */
+  static executionsOf(stateMachineArn: string): string {
+    return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
   }
 }
