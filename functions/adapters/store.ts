@@ -53,6 +53,8 @@ export interface DossierMeta extends DossierSnapshot {
   attempt: number;
   /** While the execution is watched: the instant by which a live execution calls again (ISO). */
   watchAt?: string;
+  /** Per step, the instant by which its current wait calls again (ISO). */
+  waits: Record<string, string>;
   outcome?: { outcome: string | null; minutesLate: number | null; responsibleUnitId: string | null; finalizedAt: string };
 }
 
@@ -167,7 +169,7 @@ export class Store {
           Key: key.dossier(s.dossierId),
           UpdateExpression:
             'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, closedSteps = :closed, ' +
-            'gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, tokens = if_not_exists(tokens, :noTokens)',
+            'gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, tokens = if_not_exists(tokens, :noTokens), waits = if_not_exists(waits, :noTokens)',
           ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -199,19 +201,31 @@ export class Store {
    * Registers the task token of a step's wait, only while the step is open: a completion written
    * before the registration makes it fail, and the caller then completes the wait itself.
    */
-  async registerToken(dossierId: string, stepId: string, token: string, watchAt?: string): Promise<boolean> {
+  async registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
+    const watchAt = watch?.at;
     try {
-      await this.doc.send(
+      const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key.dossier(dossierId),
-          // The registration is also the execution's heartbeat: it will call again by watchAt.
-          UpdateExpression: `SET tokens.#step = :token${watchAt ? ', watchAt = :watch, gsi4sk = :g4sk' : ''}`,
+          // The registration is also the execution's heartbeat: this wait calls again by watchAt.
+          UpdateExpression: `SET tokens.#step = :token${watchAt ? ', waits.#step = :watch, watchAt = :watch, gsi4sk = :g4sk' : ''}`,
           ConditionExpression: 'attribute_exists(tokens) AND NOT contains(closedSteps, :step)',
           ExpressionAttributeNames: { '#step': stepId },
-          ExpressionAttributeValues: { ':token': token, ':step': stepId, ...(watchAt ? { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` } : {}) },
+          ExpressionAttributeValues: {
+            ':token': token,
+            ':step': stepId,
+            ...(watchAt ? { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` } : {}),
+          },
+          ReturnValues: watchAt ? 'ALL_NEW' : 'NONE',
         }),
       );
+      if (watchAt && r.Attributes) {
+        // The wait of each open step is kept (waits); the watch is the earliest still ahead, so that a
+        // parallel step's later wait never hides an earlier one.
+        const earliest = nextWait(toMeta(r.Attributes), watch!.now);
+        if (earliest !== null && earliest < watchAt) await this.expectCallBy(dossierId, earliest);
+      }
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
@@ -375,7 +389,7 @@ export class Store {
       values[':from'] = w.fromAttempt;
       values[':noTokens'] = {};
       condition = w.fromAttempt === 1 ? 'attribute_not_exists(attempt) OR attempt = :from' : 'attempt = :from';
-      update += ', tokens = :noTokens';
+      update += ', tokens = :noTokens, waits = :noTokens';
     }
     try {
       await this.doc.send(
@@ -516,6 +530,7 @@ function toMeta(item: Record<string, unknown>): DossierMeta {
     closedSteps: (item.closedSteps as string[] | undefined) ?? [],
     tokens: (item.tokens as Record<string, string> | undefined) ?? {},
     attempt: (item.attempt as number | undefined) ?? 1,
+    waits: (item.waits as Record<string, string> | undefined) ?? {},
     ...(item.watchAt ? { watchAt: item.watchAt as string } : {}),
     ...(item.outcome ? { outcome: item.outcome as NonNullable<DossierMeta['outcome']> } : {}),
   };
@@ -524,6 +539,16 @@ function toMeta(item: Record<string, unknown>): DossierMeta {
 function toNotice(item: Record<string, unknown>): NoticeRecord {
   const { pk: _pk, sk: _sk, gsi3pk: _g, gsi3sk: _s, ...rest } = item;
   return rest as unknown as NoticeRecord;
+}
+
+/** The earliest wait, at or after `fromIso`, of the dossier's open steps (null: none). */
+export function nextWait(meta: Pick<DossierMeta, 'waits' | 'closedSteps'>, fromIso: string): string | null {
+  let earliest: string | null = null;
+  for (const [stepId, until] of Object.entries(meta.waits)) {
+    if (meta.closedSteps.includes(stepId) || until < fromIso) continue;
+    if (earliest === null || until < earliest) earliest = until;
+  }
+  return earliest;
 }
 
 export function isConditionFailed(err: unknown): boolean {

@@ -13,7 +13,7 @@ import {
   type PlannedNotice,
   type UnitRef,
 } from '../core/policy.ts';
-import type { NoticeRecord } from '../adapters/store.ts';
+import { nextWait, type NoticeRecord } from '../adapters/store.ts';
 import type { DossierEvent } from '../schemas/events.ts';
 import type { PolicySettings } from '../schemas/policy.ts';
 import { WATCH_SLACK_MS, type Deps } from './deps.ts';
@@ -96,8 +96,9 @@ async function decide(
  */
 export async function registerWait(deps: Deps, dossierId: string, stepId: string, token: string, timeoutSeconds?: number): Promise<{ registered: boolean }> {
   // The registration is the execution's heartbeat: it will call again when this wait times out.
-  const watchAt = timeoutSeconds === undefined ? undefined : formatInstant(deps.now() + timeoutSeconds * 1000 + WATCH_SLACK_MS);
-  const registered = await deps.store.registerToken(dossierId, stepId, token, watchAt);
+  const now = deps.now();
+  const watch = timeoutSeconds === undefined ? undefined : { at: formatInstant(now + timeoutSeconds * 1000 + WATCH_SLACK_MS), now: formatInstant(now) };
+  const registered = await deps.store.registerToken(dossierId, stepId, token, watch);
   if (!registered) await deps.callbacks.succeed(token, { completed: true });
   return { registered };
 }
@@ -435,6 +436,13 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     }
   };
 
+  // An open dossier overdue with no notice about its due: the notices due are written and sent.
+  const repairOverdue = async (meta: { dossierId: string; dueAt: string | null; open: boolean }, before = cutoff) => {
+    if (!meta.open || meta.dueAt === null || meta.dueAt >= before) return;
+    const notices = await deps.store.dossierNotices(meta.dossierId);
+    if (notices.some((n) => n.dueAt >= meta.dueAt!)) return;
+    if ((await repairNotices(deps, meta.dossierId, notices)) > 0) r.overdueRepaired++;
+  };
   // Overdue dossiers are looked for once an hour (the look-back spans two runs); the rest every run.
   const overdueRun = (now % (60 * MINUTE_MS)) < graceMinutes * MINUTE_MS;
   const [watched, unsettled, overdue] = await Promise.all([
@@ -445,8 +453,8 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
   await each(watched, async (meta) => {
     const status = await deps.executions.status(meta.dossierId, meta.attempt);
     if (status === 'running') {
-      // Its next call is unknown (the wait it announced was answered early): at most a checkpoint away.
-      await deps.store.extendWatch(meta.dossierId, meta.attempt, formatInstant(now + deps.policy.defaults.maxCheckpointSeconds * 1000 + WATCH_SLACK_MS));
+      // The wait it announced was answered early: watched until its next open wait ends (or soon again).
+      await deps.store.extendWatch(meta.dossierId, meta.attempt, nextWait(meta, formatInstant(now)) ?? formatInstant(now + WATCH_SLACK_MS));
       r.alive++;
       return;
     }
@@ -455,6 +463,9 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     deps.logger.info('sweep: execution restarted', { dossierId: meta.dossierId, attempt, was: status });
     await deps.executions.start(meta.dossierId, attempt);
     r.restarted++;
+    // Its overdue notices are not left to the new execution's first checkpoint (no live execution to
+    // race: overdue from the due instant on).
+    await repairOverdue(meta, formatInstant(now));
   });
 
   // Today's digest left unsent by a run that died is sent by running it again (each unit's once).
@@ -471,11 +482,7 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
   });
   if (staleDigest) await each([0], async () => void (await digest(deps, { staleClaimBefore: cutoff })));
 
-  await each(overdue, async (meta) => {
-    const notices = await deps.store.dossierNotices(meta.dossierId);
-    if (meta.dueAt === null || notices.some((n) => n.dueAt >= meta.dueAt!)) return;
-    if ((await repairNotices(deps, meta.dossierId, notices)) > 0) r.overdueRepaired++;
-  });
+  await each(overdue, (meta) => repairOverdue(meta));
   if (r.restarted + r.resent + r.reclaimed + r.overdueRepaired + r.errors > 0) deps.logger.info('sweep', { ...r });
   return r;
 }
