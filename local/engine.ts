@@ -119,6 +119,8 @@ export class LocalExecutions implements Executions {
     const payload = (input as { Payload: { dossierId: string; stepId: string; timeoutSeconds: number } }).Payload;
     const token = this.tokens.newToken(payload.dossierId, payload.stepId);
     const answer = this.tokens.park(token, payload.timeoutSeconds);
+    // An execution stopped or failed while waiting no longer listens: a late answer is dropped, as on AWS.
+    answer.catch(() => undefined);
     await this.invoke(lambda, { ...payload, token });
     return answer;
   }

@@ -30,3 +30,6 @@ export const UNIT_CACHE_MS = 5 * 60_000;
  * retries and cold starts in between. Past it, the sweeper asks whether the execution still runs.
  */
 export const WATCH_SLACK_MS = 5 * 60_000;
+
+/** A notice claimed for sending longer ago than this lost its sender: another may take it over. */
+export const CLAIM_LEASE_MS = 2 * 60_000;

@@ -16,7 +16,7 @@ import {
 import { nextWait, type NoticeRecord } from '../adapters/store.ts';
 import type { DossierEvent } from '../schemas/events.ts';
 import type { PolicySettings } from '../schemas/policy.ts';
-import { WATCH_SLACK_MS, type Deps } from './deps.ts';
+import { CLAIM_LEASE_MS, WATCH_SLACK_MS, type Deps } from './deps.ts';
 import { cachedUnit, loadDossier, unitChain } from './dossiers.ts';
 import { ingestEvent } from './intake.ts';
 import { isTransientError } from './task-handler.ts';
@@ -132,6 +132,13 @@ export async function checkpoint(
   }
   // Every notice of the dossier still waiting: sent when its window opens (deferred, never dropped).
   for (const record of existing.values()) {
+    if (record.status === 'sending') {
+      // Claimed by a sender that may have died: taken over when its claim is stale.
+      const takeOverAt = Date.parse(record.claimedAt ?? record.sendAfter) + CLAIM_LEASE_MS + 1000;
+      if (takeOverAt <= now) ready.push(record.noticeId);
+      else nextAt = nextAt === null ? takeOverAt : Math.min(nextAt, takeOverAt);
+      continue;
+    }
     if (record.status !== 'pending') continue;
     const sendAt = Date.parse(record.sendAfter) + decision.delay;
     if (sendAt <= now) ready.push(record.noticeId);
@@ -146,13 +153,13 @@ export async function checkpoint(
  * sending, conditional), so that two parallel checkpoints, a retry and the sweeper never send the same
  * notice twice; only the claimant settles it. A sent citizen apology is the dossier's one reschedule:
  * it is recorded as an apology.issued event, through the same intake as an officer's.
- * `staleClaimBefore` (the sweeper): also take over claims older than this, whose sender died.
+ * A claim older than CLAIM_LEASE_MS is taken over: its sender died between claim and settle (a send
+ * lasts seconds; a Lambda function is stopped after 30).
  */
 export async function notify(
   deps: Deps,
   dossierId: string,
   noticeIds: readonly string[],
-  options: { staleClaimBefore?: string } = {},
 ): Promise<{ sent: number; settled: number }> {
   let sent = 0;
   let settled = 0;
@@ -164,10 +171,12 @@ export async function notify(
   const applicantPhone = received?.type === 'dossier.received' ? received.applicant.phone : null;
   for (const id of noticeIds) {
     const notice = await deps.store.getNotice(dossierId, id);
-    if (!notice || !claimable(notice, options.staleClaimBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
+    const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
+    if (!notice || !claimable(notice, staleBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
     const at = formatInstant(now);
     const claimId = randomUUID();
-    if (!(await deps.store.claimNotice(dossierId, id, { claimId, at, ...(options.staleClaimBefore ? { staleBefore: options.staleClaimBefore } : {}) }))) continue;
+    if (!(await deps.store.claimNotice(dossierId, id, { claimId, at, staleBefore }))) continue;
+    if (notice.status === 'sending') deps.logger.warn(STALE_CLAIM_TAKEN_OVER, { dossierId, noticeId: id });
     if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
       await deps.store.settleNotice(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' }, claimId);
       settled++;
@@ -212,9 +221,11 @@ export async function notify(
   return { sent, settled };
 }
 
-function claimable(notice: NoticeRecord, staleClaimBefore: string | undefined): boolean {
+export const STALE_CLAIM_TAKEN_OVER = 'notice: a stale claim taken over (its sender died)';
+
+function claimable(notice: NoticeRecord, staleClaimBefore: string): boolean {
   if (notice.status === 'pending') return true;
-  return notice.status === 'sending' && staleClaimBefore !== undefined && (notice.claimedAt ?? '') < staleClaimBefore;
+  return notice.status === 'sending' && (notice.claimedAt ?? '') < staleClaimBefore;
 }
 
 /** The outcome, recorded when the path ends; notices still waiting for their window are cancelled. */
@@ -238,7 +249,7 @@ export async function finalize(deps: Deps, dossierId: string): Promise<{ outcome
  * The daily digest (seed 002's "Phụ lục"): each head with open overdue dossiers gets their list, the
  * provincial office gets the count by unit. Runs on working days; one digest per unit and day.
  */
-export async function digest(deps: Deps, options: { staleClaimBefore?: string } = {}): Promise<{ sent: number; overdue: number }> {
+export async function digest(deps: Deps): Promise<{ sent: number; overdue: number }> {
   const now = deps.now();
   if (!deps.calendar.isWorkingInstant(now)) return { sent: 0, overdue: 0 };
   const overdue = await deps.store.openOverdue(formatInstant(now));
@@ -283,10 +294,10 @@ export async function digest(deps: Deps, options: { staleClaimBefore?: string } 
     if (!(await deps.store.putNotice(record))) {
       // Already written today: sent, or left unsent by a run that died (the schedule's retry, the sweeper).
       const existing = await deps.store.getNotice(partition, noticeId);
-      if (!existing || !claimable(existing, options.staleClaimBefore)) continue;
+      if (!existing || !claimable(existing, formatInstant(now - CLAIM_LEASE_MS))) continue;
     }
     const claimId = randomUUID();
-    if (!(await deps.store.claimNotice(partition, noticeId, { claimId, at: formatInstant(now), ...(options.staleClaimBefore ? { staleBefore: options.staleClaimBefore } : {}) }))) continue;
+    if (!(await deps.store.claimNotice(partition, noticeId, { claimId, at: formatInstant(now), staleBefore: formatInstant(now - CLAIM_LEASE_MS) }))) continue;
     const unit = await cachedUnit(deps, r.unitId);
     const message = composeNotice(
       'digest',
@@ -474,13 +485,13 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
   await each(unsettled, async (n) => {
     // Pending since its window opened, or claimed by a sender that never settled it.
     const claimed = n.status === 'sending';
-    if (claimed && (n.claimedAt ?? '') >= cutoff) return;
+    if (claimed && (n.claimedAt ?? '') >= formatInstant(now - CLAIM_LEASE_MS)) return;
     if (n.dossierId.startsWith('DIGEST-')) return void (staleDigest ||= n.dossierId === today);
-    const { settled } = await notify(deps, n.dossierId, [n.noticeId], claimed ? { staleClaimBefore: cutoff } : {});
+    const { settled } = await notify(deps, n.dossierId, [n.noticeId]);
     if (claimed) r.reclaimed += settled;
     else r.resent += settled;
   });
-  if (staleDigest) await each([0], async () => void (await digest(deps, { staleClaimBefore: cutoff })));
+  if (staleDigest) await each([0], async () => void (await digest(deps)));
 
   await each(overdue, (meta) => repairOverdue(meta));
   if (r.restarted + r.resent + r.reclaimed + r.overdueRepaired + r.errors > 0) deps.logger.info('sweep', { ...r });
