@@ -144,6 +144,9 @@ export async function checkpoint(
     if (sendAt <= now) ready.push(record.noticeId);
     else nextAt = nextAt === null ? sendAt : Math.min(nextAt, sendAt);
   }
+  // After a send, look again once a claim would be stale: a sender that died after claiming (Notify's
+  // claim then fails) delays its notice by the lease, not until the sweeper.
+  if (ready.length > 0) nextAt = Math.min(nextAt ?? Infinity, now + CLAIM_LEASE_MS + 1000);
   deps.logger.info('checkpoint', { dossierId, stepId, notices: ready.length });
   return { completed: false, notices: ready, timeoutSeconds: checkpointSeconds(nextAt, now, settings) };
 }
