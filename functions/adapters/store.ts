@@ -202,6 +202,19 @@ export class Store {
    * before the registration makes it fail, and the caller then completes the wait itself.
    */
   async registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
+    try {
+      return await this.registerTokenOnce(dossierId, stepId, token, watch);
+    } catch (err) {
+      // A dossier saved before waits were kept has no map to set a step in: add it, then register.
+      if ((err as { name?: string }).name !== 'ValidationException' || !watch) throw err;
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: key.dossier(dossierId), UpdateExpression: 'SET waits = if_not_exists(waits, :none)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':none': {} } }),
+      );
+      return this.registerTokenOnce(dossierId, stepId, token, watch);
+    }
+  }
+
+  private async registerTokenOnce(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
     const watchAt = watch?.at;
     try {
       const r = await this.doc.send(
