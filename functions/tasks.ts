@@ -16,7 +16,7 @@ export const makeStartStage = taskHandler(z.object({ ...dossier, stage: z.number
 );
 export const makeRegisterWait = taskHandler(
   z.object({ ...dossier, stepId: IdSchema, token: z.string().min(1), timeoutSeconds: z.number().int().positive() }).strict(),
-  (deps, i) => registerWait(deps, i.dossierId, i.stepId, i.token),
+  (deps, i) => registerWait(deps, i.dossierId, i.stepId, i.token, i.timeoutSeconds),
 );
 export const makeCheckpoint = taskHandler(z.object({ ...dossier, stepId: IdSchema }).strict(), (deps, i) =>
   checkpoint(deps, i.dossierId, i.stepId),
@@ -28,7 +28,7 @@ export const makeFinalize = taskHandler(z.object(dossier).strict(), (deps, i) =>
 
 /** The daily digest, on a schedule (EventBridge Scheduler on AWS, the simulated clock locally). */
 export const makeDigest = taskHandler(z.looseObject({}), (deps) => digest(deps));
-/** The sweeper, every 15 minutes: resends notices left pending by an execution that died. */
+/** The sweeper, every 15 minutes: restarts executions that died, sends notices left unsent, repairs overdue dossiers with no notice. */
 export const makeSweep = taskHandler(z.looseObject({}), (deps) => sweep(deps));
 
 export const planHandler = makePlan(awsDeps);

@@ -90,11 +90,13 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
       'The AWS-managed minimum for a function to write its own logs; it grants no data access.');
     ack(fn, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"; for notifying functions also sns:Publish to a phone number, which has no resource ARN.');
-    ack(fn, `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`, "Queries on the table's own secondary indexes (byCheckpoint, byUnitStatus, byNoticeStatus).");
+    ack(fn, `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`, "Queries on the table's own secondary indexes (byCheckpoint, byUnitStatus, byNoticeStatus, byWatch).");
     ack(fn, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', "Encrypting with the project's one key (table, topic, queue); scoped to that key.");
     ack(fn, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "Encrypting with the project's one key (table, topic, queue); scoped to that key.");
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 (nodejs22.x) is the runtime the project targets and tests on; move when the project does.');
   }
+  ack(stack.schedules.sweeper, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stack.stackName}-dossier-path:*]`,
+    "DescribeExecution on the dossier-path machine's own executions: the sweeper asks whether a dossier's execution died (their names are the dossier ids).");
   const stateMachine = stack.workflow.stateMachine;
   ack(stateMachine, 'AwsSolutions-SF1', 'Logging is at ERROR without execution data on purpose: no personal data in logs (execution input is ids only).');
   ack(stateMachine, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery (logs:CreateLogDelivery and related) accept only "*".');

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
-import type { Executions } from '../functions/adapters/workflow.ts';
+import { executionName, type ExecutionStatus, type Executions } from '../functions/adapters/workflow.ts';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, taskStates, type TaskFunction } from '../workflows/index.ts';
 import type { LocalTaskTokens } from './tokens.ts';
@@ -57,9 +57,10 @@ export class LocalExecutions implements Executions {
     }
   }
 
-  async start(dossierId: string): Promise<'started' | 'exists'> {
-    if (this.started.has(dossierId)) return 'exists';
-    this.started.add(dossierId);
+  async start(dossierId: string, attempt = 1): Promise<'started' | 'exists'> {
+    const name = executionName(dossierId, attempt);
+    if (this.started.has(name)) return 'exists';
+    this.started.add(name);
     this.stats.executions++;
     this.stats.runningExecutions++;
     const input = { dossierId };
@@ -67,11 +68,11 @@ export class LocalExecutions implements Executions {
       overrides: { taskResourceLocalHandlers: this.localHandlers },
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: `local:${dossierId}`, Name: dossierId, Input: input, StartTime: new Date().toISOString() },
+        Execution: { Id: `local:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
         Task: { Token: 'replaced-per-wait' },
       },
     });
-    this.running.set(dossierId, execution.abort);
+    this.running.set(name, execution.abort);
     // Drain the event log (it keeps every event until read) and count the states entered.
     void (async () => {
       for await (const e of execution.eventLogs) {
@@ -86,9 +87,26 @@ export class LocalExecutions implements Executions {
       })
       .finally(() => {
         this.stats.runningExecutions--;
-        this.running.delete(dossierId);
+        this.running.delete(name);
       });
     return 'started';
+  }
+
+  async status(dossierId: string, attempt: number): Promise<ExecutionStatus> {
+    const name = executionName(dossierId, attempt);
+    return this.running.has(name) ? 'running' : this.started.has(name) ? 'ended' : 'missing';
+  }
+
+  /** The names of the executions running now. */
+  runningNames(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops one execution, as StopExecution does (false: it is not running). */
+  abort(name: string): boolean {
+    const abort = this.running.get(name);
+    abort?.();
+    return abort !== undefined;
   }
 
   /** Stops every execution still waiting (end of a replay). */
@@ -118,6 +136,8 @@ export class LocalExecutions implements Executions {
     const payload = (input as { Payload: { dossierId: string; stepId: string; timeoutSeconds: number } }).Payload;
     const token = this.tokens.newToken(payload.dossierId, payload.stepId);
     const answer = this.tokens.park(token, payload.timeoutSeconds);
+    // An execution stopped or failed while waiting no longer listens: a late answer is dropped, as on AWS.
+    answer.catch(() => undefined);
     await this.invoke(lambda, { ...payload, token });
     return answer;
   }

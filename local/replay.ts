@@ -146,7 +146,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         steps: sheet.steps,
       });
     }
-    const statuses: NoticeStatus[] = ['sent', 'undeliverable', 'failed', 'cancelled', 'pending'];
+    const statuses: Exclude<NoticeStatus, 'sending'>[] = ['sent', 'undeliverable', 'failed', 'cancelled', 'pending'];
     const notices: ReplayResult['notices'] = [];
     for (const status of statuses) {
       for (const n of await deps.store.noticesByStatus(status)) {

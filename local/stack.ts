@@ -4,9 +4,11 @@ import { route } from '../functions/api.ts';
 import type { Deps } from '../functions/app/deps.ts';
 import type { PolicyFile } from '../functions/schemas/policy.ts';
 import { loadCalendar, loadCatalogue, loadPolicy } from '../functions/reference/data.ts';
-import { makeCheckpoint, makeDigest, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage } from '../functions/tasks.ts';
+import { makeCheckpoint, makeDigest, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage, makeSweep } from '../functions/tasks.ts';
+import type { Notifier } from '../functions/adapters/notifier.ts';
 import { DAY_MS, MINUTE_MS, dayOf, startOfDay } from '../functions/core/instant.ts';
 import type { TaskFunction } from '../workflows/index.ts';
+import type { SweepResult } from '../functions/app/tasks.ts';
 import { startLocalStore } from './dynamo.ts';
 import { LocalExecutions, type LocalLambda } from './engine.ts';
 import { Outbox } from './outbox.ts';
@@ -29,6 +31,12 @@ export interface LocalStackOptions {
    * (execution event log, handler timing, store middleware). Off by default.
    */
   observe?: (stack: LocalStack) => void;
+  /** The SMS adapter; default: the outbox (nothing leaves the machine). */
+  notifier?: Notifier;
+  /** Wraps each Task function as the engine calls it (tracing, injected faults). */
+  wrapTask?: (fn: TaskFunction, lambda: LocalLambda) => LocalLambda;
+  /** Minutes between sweeper runs, as the cloud's schedule; 0: no sweeper. @default 15 */
+  sweepEveryMinutes?: number;
 }
 
 export interface ReplayStats {
@@ -48,11 +56,15 @@ export interface LocalStack {
   tokens: LocalTaskTokens;
   outbox: Outbox;
   clock: SimulatedClock | null;
+  /** What the sweeper runs found and repaired, summed. */
+  sweeps: SweepTotals;
   /** The intake API's routes, exactly as API Gateway would call them. */
   request(method: 'GET' | 'POST', path: string, body?: string): Promise<APIGatewayProxyResult>;
   stats(): ReplayStats;
   close(): Promise<void>;
 }
+
+export type SweepTotals = SweepResult & { runs: number; failedRuns: number };
 
 /**
  * The embedded stack: dynalite in process, the workflow on aws-local-stepfunctions with every Task
@@ -68,8 +80,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const deps: Deps = {
     store: local.store,
     callbacks: tokens,
-    executions: { start: (id) => executions.start(id) },
-    notifier: outbox,
+    executions: { start: (id, attempt) => executions.start(id, attempt), status: (id, attempt) => executions.status(id, attempt) },
+    notifier: options.notifier ?? outbox,
     calendar: loadCalendar(options.province),
     catalogue: loadCatalogue(options.catalogue),
     policy: options.policy ?? loadPolicy(),
@@ -86,36 +98,65 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     NotifyFunctionArn: makeNotify(getDeps),
     FinalizeFunctionArn: makeFinalize(getDeps),
   };
+  if (options.wrapTask) for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
   const executions = new LocalExecutions(lambdas, tokens, logger);
   let scheduledRunning = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
     clock = new SimulatedClock(options.simulatedStart, { busy: () => local.store.stats.inFlight + executions.inFlight + scheduledRunning });
   }
-  // The schedules of the cloud (EventBridge Scheduler): the daily digest, on this stack's clock.
+  // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
+  // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
+  // apart, as the schedules' targets are (retryAttempts: 2).
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const runScheduled = (name: string, run: () => Promise<unknown>, retriesLeft: number, then: () => void) => {
+    scheduledRunning++;
+    run()
+      .then(() => then())
+      .catch((err: unknown) => {
+        logger.error(`${name} failed`, { error: (err as Error).name });
+        if (retriesLeft > 0) later(MINUTE_MS, () => runScheduled(name, run, retriesLeft - 1, then));
+        else then();
+      })
+      .finally(() => scheduledRunning--);
+  };
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
   const digestHandler = makeDigest(getDeps);
-  let digestTimer: ReturnType<typeof setTimeout> | undefined;
   const scheduleDigest = () => {
     const now = Date.now();
     let next = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
     if (next <= now) next += DAY_MS;
-    digestTimer = setTimeout(() => {
-      scheduledRunning++;
-      digestHandler({}, {} as never)
-        .catch((err: unknown) => logger.error('digest failed', { error: (err as Error).name }))
-        .finally(() => {
-          scheduledRunning--;
-          scheduleDigest();
-        });
-    }, next - now);
+    later(next - now, () => runScheduled('digest', () => digestHandler({}, {} as never), 2, scheduleDigest));
   };
   scheduleDigest();
+  const sweepHandler = makeSweep(getDeps);
+  const sweeps: SweepTotals = { runs: 0, failedRuns: 0, restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, errors: 0 };
+  const sweepEvery = (options.sweepEveryMinutes ?? 15) * MINUTE_MS;
+  const sweepOnce = async () => {
+    sweeps.runs++;
+    try {
+      const r = await sweepHandler({}, {} as never);
+      for (const k of Object.keys(r) as (keyof SweepResult)[]) sweeps[k] += r[k];
+    } catch (err) {
+      sweeps.failedRuns++;
+      throw err;
+    }
+  };
+  const scheduleSweep = () => later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
+  if (sweepEvery > 0) scheduleSweep();
   const stack: LocalStack = {
     deps,
     executions,
     tokens,
     outbox,
     clock,
+    sweeps,
     request: (method, path, body) => route(deps, { httpMethod: method, path, body: body ?? null, isBase64Encoded: false }),
     stats: () => ({
       executions: executions.stats.executions,
@@ -127,7 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       failedExecutions: executions.stats.failedExecutions,
     }),
     async close() {
-      clearTimeout(digestTimer);
+      for (const t of timers) clearTimeout(t);
       executions.abortAll();
       if (clock) {
         await clock.settle();

@@ -29,14 +29,16 @@ export function awsDeps(): Deps {
   if (!parsed.success) throw new Error(`configuration: ${describeZodError(parsed.error)}`);
   const env = parsed.data;
   const sfn = new SFNClient({});
+  const sfnExecutions = () => {
+    if (!env.STATE_MACHINE_ARN) throw new Error('configuration: STATE_MACHINE_ARN is not set for this function');
+    return new SfnExecutions(sfn, env.STATE_MACHINE_ARN);
+  };
   deps = {
     store: new Store(env.TABLE_NAME),
     callbacks: new SfnCallbacks(sfn),
     executions: {
-      start: (dossierId) => {
-        if (!env.STATE_MACHINE_ARN) throw new Error('configuration: STATE_MACHINE_ARN is not set for this function');
-        return new SfnExecutions(sfn, env.STATE_MACHINE_ARN).start(dossierId);
-      },
+      start: (dossierId, attempt) => sfnExecutions().start(dossierId, attempt),
+      status: (dossierId, attempt) => sfnExecutions().status(dossierId, attempt),
     },
     // The adapter owns SMS retries (backoff, then the workflow's): no second retry layer in the client.
     notifier: new SnsNotifier(new SNSClient({ maxAttempts: 1 }), {

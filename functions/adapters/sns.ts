@@ -56,7 +56,8 @@ export class SnsNotifier implements Notifier {
     const result = await this.publish(sms);
     if (result.status !== 'sent') return result;
     if (this.options.escalationTopicArn && message.audience === 'head') {
-      await this.publish(
+      // The SMS is out: a topic copy that fails must not make the caller send the SMS again.
+      const copy = await this.publish(
         new PublishCommand({
           TopicArn: this.options.escalationTopicArn,
           Subject: `dunghan ${message.kind}${message.rung ? ` ${message.rung}` : ''}`,
@@ -67,7 +68,8 @@ export class SnsNotifier implements Notifier {
             level: { DataType: 'Number', StringValue: String(message.rung ?? 0) },
           },
         }),
-      );
+      ).catch((err: unknown): DeliveryResult => ({ status: 'failed', reason: `${(err as Error).name}: ${(err as Error).message}` }));
+      if (copy.status !== 'sent') return { status: 'sent', reason: `escalation topic copy not published (${copy.reason ?? copy.status})` };
     }
     return result;
   }

@@ -49,10 +49,17 @@ export interface DossierSnapshot {
 
 export interface DossierMeta extends DossierSnapshot {
   tokens: Record<string, string>;
+  /** The dossier's execution attempt (1 = the execution named by the dossier id; see executionName). */
+  attempt: number;
+  /** While the execution is watched: the instant by which a live execution calls again (ISO). */
+  watchAt?: string;
+  /** Per step, the instant by which its current wait calls again (ISO). */
+  waits: Record<string, string>;
   outcome?: { outcome: string | null; minutesLate: number | null; responsibleUnitId: string | null; finalizedAt: string };
 }
 
-export type NoticeStatus = 'pending' | 'sent' | 'undeliverable' | 'failed' | 'cancelled';
+/** 'sending': claimed by one sender (claimId) between its claim and its settle. */
+export type NoticeStatus = 'pending' | 'sending' | 'sent' | 'undeliverable' | 'failed' | 'cancelled';
 
 export interface NoticeRecord {
   noticeId: string;
@@ -76,6 +83,8 @@ export interface NoticeRecord {
   parts?: number;
   encoding?: string;
   reason?: string;
+  claimId?: string;
+  claimedAt?: string;
 }
 
 export interface StoreStats {
@@ -152,7 +161,7 @@ export class Store {
    * Writes a dossier snapshot unless a newer one (a fold of more events) is already there. Returns the
    * registered task tokens either way: the caller calls back the tokens of steps it closed.
    */
-  async saveDossier(s: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string> }> {
+  async saveDossier(s: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string>; attempt: number }> {
     try {
       const r = await this.doc.send(
         new UpdateCommand({
@@ -160,7 +169,7 @@ export class Store {
           Key: key.dossier(s.dossierId),
           UpdateExpression:
             'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, closedSteps = :closed, ' +
-            'gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, tokens = if_not_exists(tokens, :noTokens)',
+            'gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, tokens = if_not_exists(tokens, :noTokens), waits = if_not_exists(waits, :noTokens)',
           ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -180,11 +189,11 @@ export class Store {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { saved: true, tokens: (r.Attributes?.tokens as Record<string, string> | undefined) ?? {} };
+      return { saved: true, tokens: (r.Attributes?.tokens as Record<string, string> | undefined) ?? {}, attempt: (r.Attributes?.attempt as number | undefined) ?? 1 };
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
       const meta = await this.getDossier(s.dossierId);
-      return { saved: false, tokens: meta?.tokens ?? {} };
+      return { saved: false, tokens: meta?.tokens ?? {}, attempt: meta?.attempt ?? 1 };
     }
   }
 
@@ -192,18 +201,44 @@ export class Store {
    * Registers the task token of a step's wait, only while the step is open: a completion written
    * before the registration makes it fail, and the caller then completes the wait itself.
    */
-  async registerToken(dossierId: string, stepId: string, token: string): Promise<boolean> {
+  async registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
     try {
+      return await this.registerTokenOnce(dossierId, stepId, token, watch);
+    } catch (err) {
+      // A dossier saved before waits were kept has no map to set a step in: add it, then register.
+      if ((err as { name?: string }).name !== 'ValidationException' || !watch) throw err;
       await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: key.dossier(dossierId), UpdateExpression: 'SET waits = if_not_exists(waits, :none)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':none': {} } }),
+      );
+      return this.registerTokenOnce(dossierId, stepId, token, watch);
+    }
+  }
+
+  private async registerTokenOnce(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
+    const watchAt = watch?.at;
+    try {
+      const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key.dossier(dossierId),
-          UpdateExpression: 'SET tokens.#step = :token',
+          // The registration is also the execution's heartbeat: this wait calls again by watchAt.
+          UpdateExpression: `SET tokens.#step = :token${watchAt ? ', waits.#step = :watch, watchAt = :watch, gsi4sk = :g4sk' : ''}`,
           ConditionExpression: 'attribute_exists(tokens) AND NOT contains(closedSteps, :step)',
           ExpressionAttributeNames: { '#step': stepId },
-          ExpressionAttributeValues: { ':token': token, ':step': stepId },
+          ExpressionAttributeValues: {
+            ':token': token,
+            ':step': stepId,
+            ...(watchAt ? { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` } : {}),
+          },
+          ReturnValues: watchAt ? 'ALL_NEW' : 'NONE',
         }),
       );
+      if (watchAt && r.Attributes) {
+        // The wait of each open step is kept (waits); the watch is the earliest still ahead, so that a
+        // parallel step's later wait never hides an earlier one.
+        const earliest = nextWait(toMeta(r.Attributes), watch!.now);
+        if (earliest !== null && earliest < watchAt) await this.expectCallBy(dossierId, earliest);
+      }
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
@@ -216,7 +251,8 @@ export class Store {
       new UpdateCommand({
         TableName: this.tableName,
         Key: key.dossier(dossierId),
-        UpdateExpression: 'SET outcome = :o',
+        // The execution ended its work: the dossier leaves the watch (index byWatch).
+        UpdateExpression: 'SET outcome = :o REMOVE gsi4pk, gsi4sk, watchAt',
         ExpressionAttributeValues: { ':o': outcome },
       }),
     );
@@ -269,11 +305,15 @@ export class Store {
     return r.Item ? toNotice(r.Item) : null;
   }
 
-  /** Records a send attempt's result; only a pending notice changes (a notice is sent once). */
+  /**
+   * Records a send attempt's result; only a pending notice, or one claimed with `claimId`, changes (a
+   * notice is settled once).
+   */
   async settleNotice(
     dossierId: string,
     noticeId: string,
-    result: { status: Exclude<NoticeStatus, 'pending'>; at: string; to?: string; text?: string; parts?: number; encoding?: string; reason?: string },
+    result: { status: Exclude<NoticeStatus, 'pending' | 'sending'>; at: string; to?: string; text?: string; parts?: number; encoding?: string; reason?: string },
+    claimId?: string,
   ): Promise<boolean> {
     const { at, ...rest } = result;
     const fields: Record<string, unknown> = { ...rest, sentAt: at, gsi3pk: `NOTICE#${result.status}` };
@@ -284,9 +324,12 @@ export class Store {
           TableName: this.tableName,
           Key: key.notice(dossierId, noticeId),
           UpdateExpression: `SET ${set.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-          ConditionExpression: '#status = :pending',
+          ConditionExpression: claimId === undefined ? '#status = :pending' : '#status = :sending AND claimId = :claim',
           ExpressionAttributeNames: Object.fromEntries(set.map(([k]) => [`#${k}`, k])),
-          ExpressionAttributeValues: { ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])), ':pending': 'pending' },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])),
+            ...(claimId === undefined ? { ':pending': 'pending' } : { ':sending': 'sending', ':claim': claimId }),
+          },
         }),
       );
       return true;
@@ -294,6 +337,142 @@ export class Store {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Claims a notice for one sender before it sends: pending -> sending, or a claim older than
+   * `staleBefore` taken over (its sender died between claim and settle). False: another sender has it.
+   */
+  async claimNotice(dossierId: string, noticeId: string, claim: { claimId: string; at: string; staleBefore?: string }): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.notice(dossierId, noticeId),
+          // A claimed notice stays with the pending ones in byNoticeStatus: one look finds every unsettled notice.
+          UpdateExpression: 'SET #status = :sending, claimId = :claim, claimedAt = :at',
+          ConditionExpression: claim.staleBefore === undefined ? '#status = :pending' : '#status = :pending OR (#status = :sending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':pending': 'pending',
+            ':claim': claim.claimId,
+            ':at': claim.at,
+            ...(claim.staleBefore === undefined ? {} : { ':stale': claim.staleBefore }),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Gives a claimed notice back (its send failed for a reason worth retrying): sending -> pending. */
+  async releaseNotice(dossierId: string, noticeId: string, claimId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.notice(dossierId, noticeId),
+          UpdateExpression: 'SET #status = :pending REMOVE claimId, claimedAt',
+          ConditionExpression: '#status = :sending AND claimId = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':sending': 'sending', ':claim': claimId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Puts the dossier's execution under watch (index byWatch) as attempt `attempt`, from `fromAttempt`
+   * (null: the first execution, only if none was recorded). Restarting clears the tokens of the dead
+   * execution, so that no callback goes to it. False: another writer moved the attempt first.
+   */
+  async watchExecution(dossierId: string, w: { attempt: number; fromAttempt: number | null; watchAt: string }): Promise<boolean> {
+    const values: Record<string, unknown> = { ':attempt': w.attempt, ':watch': w.watchAt, ':g4pk': 'WATCH', ':g4sk': `${w.watchAt}#${dossierId}` };
+    let condition = 'attribute_exists(pk) AND attribute_not_exists(attempt)';
+    let update = 'SET attempt = :attempt, watchAt = :watch, gsi4pk = :g4pk, gsi4sk = :g4sk';
+    if (w.fromAttempt !== null) {
+      values[':from'] = w.fromAttempt;
+      values[':noTokens'] = {};
+      condition = w.fromAttempt === 1 ? 'attribute_not_exists(attempt) OR attempt = :from' : 'attempt = :from';
+      update += ', tokens = :noTokens, waits = :noTokens';
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: key.dossier(dossierId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Moves the watch of a live execution (attempt unchanged) to a later instant. */
+  async extendWatch(dossierId: string, attempt: number, watchAt: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.dossier(dossierId),
+          UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
+          ConditionExpression: attempt === 1 ? '(attribute_not_exists(attempt) OR attempt = :a) AND attribute_exists(gsi4pk)' : 'attempt = :a AND attribute_exists(gsi4pk)',
+          ExpressionAttributeValues: { ':a': attempt, ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Brings the watch of a dossier's execution forward to `watchAt` (never later; only while watched). */
+  async expectCallBy(dossierId: string, watchAt: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.dossier(dossierId),
+          UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
+          ConditionExpression: 'attribute_exists(gsi4pk) AND watchAt > :watch',
+          ExpressionAttributeValues: { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Dossiers whose execution should have called before `beforeIso` (index byWatch). */
+  async watchedBefore(beforeIso: string): Promise<DossierMeta[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'byWatch',
+      KeyConditionExpression: 'gsi4pk = :w AND gsi4sk < :before',
+      ExpressionAttributeValues: { ':w': 'WATCH', ':before': beforeIso },
+    });
+    return items.map(toMeta);
+  }
+
+  /** Open dossiers whose current due instant is in [fromIso, beforeIso) (index byCheckpoint). */
+  async openOverdueSince(fromIso: string, beforeIso: string): Promise<DossierMeta[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'byCheckpoint',
+      KeyConditionExpression: 'gsi1pk = :open AND gsi1sk BETWEEN :from AND :before',
+      ExpressionAttributeValues: { ':open': 'OPEN', ':from': fromIso, ':before': beforeIso },
+    });
+    return items.map(toMeta);
   }
 
   /** The notices of one dossier (or of one digest day). */
@@ -317,13 +496,16 @@ export class Store {
     return items.map(toMeta);
   }
 
-  /** Notices in a status, oldest due first (index byNoticeStatus). */
-  async noticesByStatus(status: NoticeStatus): Promise<NoticeRecord[]> {
+  /**
+   * Notices in a status, oldest due first (index byNoticeStatus; 'pending' includes the claimed ones,
+   * status 'sending': both are unsettled); with `sendAfterBefore`, only those that may be sent before it.
+   */
+  async noticesByStatus(status: Exclude<NoticeStatus, 'sending'>, sendAfterBefore?: string): Promise<NoticeRecord[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       IndexName: 'byNoticeStatus',
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': `NOTICE#${status}` },
+      KeyConditionExpression: sendAfterBefore === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk < :before',
+      ExpressionAttributeValues: { ':pk': `NOTICE#${status}`, ...(sendAfterBefore === undefined ? {} : { ':before': sendAfterBefore }) },
     });
     return items.map(toNotice);
   }
@@ -360,6 +542,9 @@ function toMeta(item: Record<string, unknown>): DossierMeta {
     holderUnitId: (item.holderUnitId as string | null | undefined) ?? null,
     closedSteps: (item.closedSteps as string[] | undefined) ?? [],
     tokens: (item.tokens as Record<string, string> | undefined) ?? {},
+    attempt: (item.attempt as number | undefined) ?? 1,
+    waits: (item.waits as Record<string, string> | undefined) ?? {},
+    ...(item.watchAt ? { watchAt: item.watchAt as string } : {}),
     ...(item.outcome ? { outcome: item.outcome as NonNullable<DossierMeta['outcome']> } : {}),
   };
 }
@@ -367,6 +552,16 @@ function toMeta(item: Record<string, unknown>): DossierMeta {
 function toNotice(item: Record<string, unknown>): NoticeRecord {
   const { pk: _pk, sk: _sk, gsi3pk: _g, gsi3sk: _s, ...rest } = item;
   return rest as unknown as NoticeRecord;
+}
+
+/** The earliest wait, at or after `fromIso`, of the dossier's open steps (null: none). */
+export function nextWait(meta: Pick<DossierMeta, 'waits' | 'closedSteps'>, fromIso: string): string | null {
+  let earliest: string | null = null;
+  for (const [stepId, until] of Object.entries(meta.waits)) {
+    if (meta.closedSteps.includes(stepId) || until < fromIso) continue;
+    if (earliest === null || until < earliest) earliest = until;
+  }
+  return earliest;
 }
 
 export function isConditionFailed(err: unknown): boolean {

@@ -22,8 +22,11 @@ export const TABLE_KEYS = {
     { indexName: 'byCheckpoint', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
     // Dossiers by unit and status, by due instant: reports and the daily digest.
     { indexName: 'byUnitStatus', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
-    // Notices by status: what is still to send.
+    // Notices by status: what is still to send (pending, and claimed by a sender: both unsettled).
     { indexName: 'byNoticeStatus', partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' } },
+    // Executions under watch, by the instant they must have called again: the sweeper's dead executions.
+    // Sparse: only the META of a dossier whose execution has not finalized carries gsi4pk.
+    { indexName: 'byWatch', partitionKey: { name: 'gsi4pk', type: 'S' }, sortKey: { name: 'gsi4sk', type: 'S' } },
   ] as IndexDefinition[],
 } as const;
 

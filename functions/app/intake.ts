@@ -4,7 +4,7 @@ import { controlSheet, foldDossier, type ControlSheet, type DossierState } from 
 import { dayOf, formatInstant, yearOf, type Instant } from '../core/instant.ts';
 import { parseEvent, type DossierEvent, type DossierReceived, type IntakeEvent, type StepSpec } from '../schemas/events.ts';
 import { RECHECK_ERROR } from '../adapters/workflow.ts';
-import type { Deps } from './deps.ts';
+import { WATCH_SLACK_MS, type Deps } from './deps.ts';
 import { cachedUnit, closedSteps, dossierEvents, DossierNotFoundError } from './dossiers.ts';
 
 /**
@@ -39,14 +39,17 @@ export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeRes
     { dossierId: event.dossierId },
     { eventId: event.eventId, type: event.type, at: event.at, body: JSON.stringify(serialise(stored)) },
   );
-  if (put === 'duplicate') return { status: 200, body: { status: 'duplicate', eventId: event.eventId } };
   if (put === 'conflict') {
     return { status: 409, body: { error: 'conflict', eventId: event.eventId, reason: 'this eventId was already used for a different event' } };
   }
+  // A duplicate goes on all the same: the delivery that stored it may have died before the snapshot or
+  // the workflow moved (the API asks to send the event again after a 5xx). Every step below is idempotent.
+  const duplicate = put === 'duplicate';
 
   const events = await dossierEvents(deps, event.dossierId);
   const state = foldDossier(deps.calendar, events);
   if (!state) {
+    if (duplicate) return { status: 200, body: { status: 'duplicate', eventId: event.eventId } };
     return { status: 202, body: { status: 'kept', eventId: event.eventId, reason: `dossier ${event.dossierId} has not been received yet; the event is kept and applied when it is` } };
   }
   const sheet = controlSheet(deps.calendar, state, deps.now());
@@ -59,7 +62,8 @@ export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeRes
     holderUnitId: sheet.holderUnitId,
     closedSteps: closedSteps(state),
   });
-  await moveWorkflow(deps, event, state, saved.tokens);
+  await moveWorkflow(deps, event, state, saved);
+  if (duplicate) return { status: 200, body: { status: 'duplicate', eventId: event.eventId } };
 
   const unapplied = state.unapplied.find((u) => u.eventId === event.eventId);
   deps.logger.info('event ingested', { eventId: event.eventId, type: event.type, dossierId: event.dossierId, applied: !unapplied });
@@ -67,9 +71,13 @@ export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeRes
   return { status: 202, body: { status: 'accepted', eventId: event.eventId } };
 }
 
-async function moveWorkflow(deps: Deps, event: IntakeEvent, state: DossierState, tokens: Record<string, string>): Promise<void> {
+async function moveWorkflow(deps: Deps, event: IntakeEvent, state: DossierState, saved: { tokens: Record<string, string>; attempt: number }): Promise<void> {
+  const { tokens } = saved;
   if (event.type === 'dossier.received') {
-    await deps.executions.start(state.dossierId);
+    // Watched from now (the sweeper restarts an execution that never calls); the current attempt, so
+    // that a redelivery after a restart does not start a second execution.
+    await deps.store.watchExecution(state.dossierId, { attempt: 1, fromAttempt: null, watchAt: formatInstant(deps.now() + WATCH_SLACK_MS) });
+    await deps.executions.start(state.dossierId, saved.attempt);
     return;
   }
   const closed = new Set(closedSteps(state));
@@ -87,12 +95,15 @@ async function moveWorkflow(deps: Deps, event: IntakeEvent, state: DossierState,
     }
   }
   await Promise.all(calls);
+  // A live execution answers these within moments (a checkpoint, the next stage, Finalize): watched from
+  // now, a dead one is restarted by the next sweep rather than at its wait's end.
+  if (calls.length > 0) await deps.store.expectCallBy(state.dossierId, formatInstant(deps.now() + WATCH_SLACK_MS));
 }
 
 async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.upserted' }>): Promise<IntakeResult> {
   const put = await deps.store.putEvent({ unitId: event.unitId }, { eventId: event.eventId, type: event.type, at: event.at, body: JSON.stringify(serialise(event)) });
-  if (put === 'duplicate') return { status: 200, body: { status: 'duplicate', eventId: event.eventId } };
   if (put === 'conflict') return { status: 409, body: { error: 'conflict', eventId: event.eventId, reason: 'this eventId was already used for a different event' } };
+  // A duplicate writes the unit all the same (conditional on its instant): the first delivery may have died before.
   const written = await deps.store.upsertUnit({
     unitId: event.unitId,
     name: event.name,
@@ -101,6 +112,7 @@ async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.
     updatedAt: event.at,
   });
   deps.unitCache.delete(event.unitId);
+  if (put === 'duplicate') return { status: 200, body: { status: 'duplicate', eventId: event.eventId } };
   if (!written) return { status: 202, body: { status: 'kept', eventId: event.eventId, reason: `a later version of unit ${event.unitId} is already recorded` } };
   return { status: 202, body: { status: 'accepted', eventId: event.eventId } };
 }

@@ -23,12 +23,23 @@ const TRANSIENT = new Set([
   'ThrottledException',
   'InternalErrorException',
   'TimeoutError',
+  // SNS names its throttling and server faults so (an SMS send that outlived the adapter's retries).
+  'Throttling',
+  'InternalFailure',
+  'KMSThrottlingException',
 ]);
+
+/** A store or service error worth retrying (throttling, a server fault, a time-out). */
+export function isTransientError(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const status = e?.$metadata?.httpStatusCode ?? 0;
+  return TRANSIENT.has(e?.name ?? '') || status >= 500 || status === 429;
+}
 
 /** Maps errors in one place (STYLE.md habit 4): transient ones become retryable for the workflow. */
 export function mapTaskError(err: unknown): Error {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  if (TRANSIENT.has(e.name ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+  const e = err as { name?: string; message?: string };
+  if (isTransientError(err)) {
     return new TransientError(`${e.name ?? 'Error'}: ${e.message ?? ''}`);
   }
   return err instanceof Error ? err : new Error(String(err));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { controlSheet, foldDossier, type DossierState } from '../core/dossier.ts';
 import { dayOf, formatInstant, isoDateOf, startOfDay, MINUTE_MS, type Instant } from '../core/instant.ts';
 import { composeNotice, type DigestLine, type NoticeContext } from '../core/messages.ts';
@@ -12,12 +13,13 @@ import {
   type PlannedNotice,
   type UnitRef,
 } from '../core/policy.ts';
-import type { NoticeRecord } from '../adapters/store.ts';
+import { nextWait, type NoticeRecord } from '../adapters/store.ts';
 import type { DossierEvent } from '../schemas/events.ts';
 import type { PolicySettings } from '../schemas/policy.ts';
-import type { Deps } from './deps.ts';
+import { CLAIM_LEASE_MS, WATCH_SLACK_MS, type Deps } from './deps.ts';
 import { cachedUnit, loadDossier, unitChain } from './dossiers.ts';
 import { ingestEvent } from './intake.ts';
+import { isTransientError } from './task-handler.ts';
 
 /**
  * The work of the dossier-path workflow's Task states, and of the daily digest. Each reads the store
@@ -37,10 +39,22 @@ export async function startStage(deps: Deps, dossierId: string, stage: number): 
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const open = state.finishedAt === null ? state.steps.filter((s) => s.stage === stage && s.handedOverAt !== null && s.completedAt === null) : [];
+  // Notices of the dossier written by an earlier stage's checkpoint and still waiting for their window:
+  // this stage's first checkpoint sends them when it opens.
+  const written = open.length === 0 ? [] : await deps.store.dossierNotices(dossierId);
+  const waiting = written.filter((n) => n.status === 'pending');
+  const known = new Set(written.map((n) => n.noticeId));
   const steps = [];
   for (const s of open) {
-    const { nextAt } = await decide(deps, dossier, s.stepId, now, settings);
-    steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(nextAt, now, settings) });
+    const { due, nextAt, delay } = await decide(deps, dossier, s.stepId, now, settings);
+    // Notices due already but never written (an execution restarted after its predecessor died): the
+    // first checkpoint comes at once.
+    let next = due.some((n) => !known.has(n.noticeId)) ? now : nextAt;
+    for (const n of waiting) {
+      const sendAt = Math.max(now, Date.parse(n.sendAfter) + delay);
+      next = next === null ? sendAt : Math.min(next, sendAt);
+    }
+    steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(next, now, settings) });
   }
   return { steps };
 }
@@ -80,8 +94,11 @@ async function decide(
  * A step's wait begins: register its task token, only while the step is open. When the completion is
  * already in the store the registration fails and the wait is answered here (the callback race).
  */
-export async function registerWait(deps: Deps, dossierId: string, stepId: string, token: string): Promise<{ registered: boolean }> {
-  const registered = await deps.store.registerToken(dossierId, stepId, token);
+export async function registerWait(deps: Deps, dossierId: string, stepId: string, token: string, timeoutSeconds?: number): Promise<{ registered: boolean }> {
+  // The registration is the execution's heartbeat: it will call again when this wait times out.
+  const now = deps.now();
+  const watch = timeoutSeconds === undefined ? undefined : { at: formatInstant(now + timeoutSeconds * 1000 + WATCH_SLACK_MS), now: formatInstant(now) };
+  const registered = await deps.store.registerToken(dossierId, stepId, token, watch);
   if (!registered) await deps.callbacks.succeed(token, { completed: true });
   return { registered };
 }
@@ -115,22 +132,40 @@ export async function checkpoint(
   }
   // Every notice of the dossier still waiting: sent when its window opens (deferred, never dropped).
   for (const record of existing.values()) {
+    if (record.status === 'sending') {
+      // Claimed by a sender that may have died: taken over when its claim is stale.
+      const takeOverAt = Date.parse(record.claimedAt ?? record.sendAfter) + CLAIM_LEASE_MS + 1000;
+      if (takeOverAt <= now) ready.push(record.noticeId);
+      else nextAt = nextAt === null ? takeOverAt : Math.min(nextAt, takeOverAt);
+      continue;
+    }
     if (record.status !== 'pending') continue;
     const sendAt = Date.parse(record.sendAfter) + decision.delay;
     if (sendAt <= now) ready.push(record.noticeId);
     else nextAt = nextAt === null ? sendAt : Math.min(nextAt, sendAt);
   }
+  // After a send, look again once a claim would be stale: a sender that died after claiming (Notify's
+  // claim then fails) delays its notice by the lease, not until the sweeper.
+  if (ready.length > 0) nextAt = Math.min(nextAt ?? Infinity, now + CLAIM_LEASE_MS + 1000);
   deps.logger.info('checkpoint', { dossierId, stepId, notices: ready.length });
   return { completed: false, notices: ready, timeoutSeconds: checkpointSeconds(nextAt, now, settings) };
 }
 
 /**
- * Sends pending notices whose window is open, each once (only a pending notice is settled). A sent
- * citizen apology is the dossier's one reschedule: it is recorded as an apology.issued event, through
- * the same intake as an officer's.
+ * Sends pending notices whose window is open, each once: a sender first claims the notice (pending ->
+ * sending, conditional), so that two parallel checkpoints, a retry and the sweeper never send the same
+ * notice twice; only the claimant settles it. A sent citizen apology is the dossier's one reschedule:
+ * it is recorded as an apology.issued event, through the same intake as an officer's.
+ * A claim older than CLAIM_LEASE_MS is taken over: its sender died between claim and settle (a send
+ * lasts seconds; a Lambda function is stopped after 30).
  */
-export async function notify(deps: Deps, dossierId: string, noticeIds: readonly string[]): Promise<{ sent: number }> {
+export async function notify(
+  deps: Deps,
+  dossierId: string,
+  noticeIds: readonly string[],
+): Promise<{ sent: number; settled: number }> {
   let sent = 0;
+  let settled = 0;
   const { state, events } = await loadDossier(deps, dossierId);
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -139,10 +174,15 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
   const applicantPhone = received?.type === 'dossier.received' ? received.applicant.phone : null;
   for (const id of noticeIds) {
     const notice = await deps.store.getNotice(dossierId, id);
-    if (!notice || notice.status !== 'pending' || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
+    const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
+    if (!notice || !claimable(notice, staleBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
     const at = formatInstant(now);
+    const claimId = randomUUID();
+    if (!(await deps.store.claimNotice(dossierId, id, { claimId, at, staleBefore }))) continue;
+    if (notice.status === 'sending') deps.logger.warn(STALE_CLAIM_TAKEN_OVER, { dossierId, noticeId: id });
     if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
-      await deps.store.settleNotice(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' });
+      await deps.store.settleNotice(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' }, claimId);
+      settled++;
       continue;
     }
     const unit = await cachedUnit(deps, notice.unitId);
@@ -164,7 +204,8 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
     }
     const message = composeNotice(notice.kind as NoticeKind, context, settings);
     const phoneText = notice.audience === 'citizen' ? applicantPhone : unit ? unit.head.phone : null;
-    const result = await sendAndSettle(deps, notice, phoneText, message, at);
+    const result = await sendAndSettle(deps, notice, phoneText, message, at, claimId);
+    settled++;
     if (result.status !== 'sent') continue;
     sent++;
     if (notice.kind === 'citizen.apology' && newDueAt !== null) {
@@ -180,7 +221,14 @@ export async function notify(deps: Deps, dossierId: string, noticeIds: readonly 
       });
     }
   }
-  return { sent };
+  return { sent, settled };
+}
+
+export const STALE_CLAIM_TAKEN_OVER = 'notice: a stale claim taken over (its sender died)';
+
+function claimable(notice: NoticeRecord, staleClaimBefore: string): boolean {
+  if (notice.status === 'pending') return true;
+  return notice.status === 'sending' && (notice.claimedAt ?? '') < staleClaimBefore;
 }
 
 /** The outcome, recorded when the path ends; notices still waiting for their window are cancelled. */
@@ -246,7 +294,13 @@ export async function digest(deps: Deps): Promise<{ sent: number; overdue: numbe
       createdAt: formatInstant(now),
       status: 'pending',
     };
-    if (!(await deps.store.putNotice(record))) continue; // already sent today
+    if (!(await deps.store.putNotice(record))) {
+      // Already written today: sent, or left unsent by a run that died (the schedule's retry, the sweeper).
+      const existing = await deps.store.getNotice(partition, noticeId);
+      if (!existing || !claimable(existing, formatInstant(now - CLAIM_LEASE_MS))) continue;
+    }
+    const claimId = randomUUID();
+    if (!(await deps.store.claimNotice(partition, noticeId, { claimId, at: formatInstant(now), staleBefore: formatInstant(now - CLAIM_LEASE_MS) }))) continue;
     const unit = await cachedUnit(deps, r.unitId);
     const message = composeNotice(
       'digest',
@@ -262,43 +316,68 @@ export async function digest(deps: Deps): Promise<{ sent: number; overdue: numbe
       },
       settings,
     );
-    const result = await sendAndSettle(deps, record, unit ? unit.head.phone : null, message, formatInstant(now));
+    const result = await sendAndSettle(deps, record, unit ? unit.head.phone : null, message, formatInstant(now), claimId);
     if (result.status === 'sent') sent++;
   }
   return { sent, overdue: overdue.length };
 }
 
 /**
- * Sends one pending notice to a phone number and records the result (sent, failed, or undeliverable
+ * Sends one claimed notice to a phone number and records the result (sent, failed, or undeliverable
  * with the reason: recorded, never dropped silently; escalations to heads are separate notices).
+ * A send that throws (throttling that outlived the adapter's retries) gives the claim back, so that the
+ * workflow's retry or the sweeper sends it later.
  */
-async function sendAndSettle(deps: Deps, notice: NoticeRecord, phoneText: string | null, message: EncodedSms, at: string): Promise<{ status: string }> {
+async function sendAndSettle(
+  deps: Deps,
+  notice: NoticeRecord,
+  phoneText: string | null,
+  message: EncodedSms,
+  at: string,
+  claimId: string,
+): Promise<{ status: string }> {
   const phone = phoneText === null ? { ok: false as const, reason: `unit ${notice.unitId} is not known` } : normaliseMobile(phoneText);
   const textFields = { text: message.text, parts: message.parts, encoding: message.encoding };
   if (!phone.ok) {
-    await deps.store.settleNotice(notice.dossierId, notice.noticeId, { status: 'undeliverable', at, ...textFields, reason: phone.reason });
+    await deps.store.settleNotice(notice.dossierId, notice.noticeId, { status: 'undeliverable', at, ...textFields, reason: phone.reason }, claimId);
     return { status: 'undeliverable' };
   }
-  const result = await deps.notifier.deliver({
-    noticeId: notice.noticeId,
-    dossierId: notice.dossierId,
-    kind: notice.kind,
-    audience: notice.audience,
-    unitId: notice.unitId,
-    rung: notice.rung,
-    phone: phone.e164,
-    text: message.text,
-    at,
-  });
-  await deps.store.settleNotice(notice.dossierId, notice.noticeId, {
-    status: result.status,
-    at,
-    to: maskPhone(phone.e164),
-    ...textFields,
-    ...(result.reason ? { reason: result.reason } : {}),
-  });
-  return result;
+  let result: Awaited<ReturnType<Deps['notifier']['deliver']>>;
+  try {
+    result = await deps.notifier.deliver({
+      noticeId: notice.noticeId,
+      dossierId: notice.dossierId,
+      kind: notice.kind,
+      audience: notice.audience,
+      unitId: notice.unitId,
+      rung: notice.rung,
+      phone: phone.e164,
+      text: message.text,
+      at,
+    });
+  } catch (err) {
+    await deps.store.releaseNotice(notice.dossierId, notice.noticeId, claimId).catch(() => false); // else the sweeper takes the stale claim
+    throw err;
+  }
+  // The message is out: its record must follow, or a retry would send it again. Transient store errors
+  // are retried here rather than by the workflow. Only a crash between the send and this write can send
+  // twice (the sweeper resends a stale claim): at least once, never lost.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.settleNotice(
+        notice.dossierId,
+        notice.noticeId,
+        { status: result.status, at, to: maskPhone(phone.e164), ...textFields, ...(result.reason ? { reason: result.reason } : {}) },
+        claimId,
+      );
+      return result;
+    } catch (err) {
+      if (attempt >= SETTLE_ATTEMPTS || !isTransientError(err)) throw err;
+    }
+  }
 }
+
+const SETTLE_ATTEMPTS = 8;
 
 async function policyUnits(deps: Deps, state: DossierState): Promise<Map<string, UnitRef>> {
   const units = new Map<string, UnitRef>();
@@ -326,16 +405,115 @@ function noticeRecord(n: PlannedNotice, createdAt: string): NoticeRecord {
   };
 }
 
+/** What one sweep found and repaired. */
+export interface SweepResult {
+  /** Executions that died (failed, aborted, never started) and were started again from the store. */
+  restarted: number;
+  /** Executions past their watch that still run (a wait answered early): watched again later. */
+  alive: number;
+  /** Notices left pending after their window opened, and claims whose sender died, settled now. */
+  resent: number;
+  reclaimed: number;
+  /** Open dossiers overdue with no notice about it: the notices due were written (and sent when their window is open). */
+  overdueRepaired: number;
+  /** Items left for the next sweep (a store or service error). */
+  errors: number;
+}
+
+/** Overdue dossiers are checked for this long after their due instant (later, the restarted executions' checkpoints see them). */
+const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
+
 /**
- * The sweeper (every 15 minutes): notices written but still unsent long after their window opened
- * (their execution died between Checkpoint and Notify) are sent now, once.
+ * The sweeper (every 15 minutes, DESIGN.md "The workflow"): finds what the executions missed and repairs
+ * it, never duplicating (notices are written once and claimed before they are sent).
+ *
+ * Dead executions: each registration of a wait records in the dossier's META when the execution will call
+ * again (watchAt, index byWatch); finalize removes the watch. A dossier past its watch is asked about
+ * (DescribeExecution on AWS, the engine locally): still running, it is watched again; otherwise the META
+ * moves to the next attempt (conditional: one sweeper wins) and its tokens are cleared, then a new
+ * execution `<id>+r<n>` (executionName: a closed execution's name is never reused) starts with the same
+ * ids-only input and re-plans from the store, as the store is the source of truth. A start that fails
+ * leaves the new attempt "missing", and the next sweep tries again.
  */
-export async function sweep(deps: Deps, graceMinutes = 15): Promise<{ resent: number }> {
-  const cutoff = deps.now() - graceMinutes * MINUTE_MS;
-  let resent = 0;
-  for (const n of await deps.store.noticesByStatus('pending')) {
-    if (n.dossierId.startsWith('DIGEST-') || Date.parse(n.sendAfter) > cutoff) continue;
-    resent += (await notify(deps, n.dossierId, [n.noticeId])).sent;
+export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult> {
+  const now = deps.now();
+  const cutoff = formatInstant(now - graceMinutes * MINUTE_MS);
+  const r: SweepResult = { restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, errors: 0 };
+  const each = async <T>(items: T[], repair: (item: T) => Promise<void>) => {
+    for (const item of items) {
+      try {
+        await repair(item);
+      } catch (err) {
+        r.errors++;
+        deps.logger.warn('sweep: left for the next run', { error: (err as Error).name });
+      }
+    }
+  };
+
+  // An open dossier overdue with no notice about its due: the notices due are written and sent.
+  const repairOverdue = async (meta: { dossierId: string; dueAt: string | null; open: boolean }, before = cutoff) => {
+    if (!meta.open || meta.dueAt === null || meta.dueAt >= before) return;
+    const notices = await deps.store.dossierNotices(meta.dossierId);
+    if (notices.some((n) => n.dueAt >= meta.dueAt!)) return;
+    if ((await repairNotices(deps, meta.dossierId, notices)) > 0) r.overdueRepaired++;
+  };
+  // Overdue dossiers are looked for once an hour (the look-back spans two runs); the rest every run.
+  const overdueRun = (now % (60 * MINUTE_MS)) < graceMinutes * MINUTE_MS;
+  const [watched, unsettled, overdue] = await Promise.all([
+    deps.store.watchedBefore(formatInstant(now)),
+    deps.store.noticesByStatus('pending', cutoff),
+    overdueRun ? deps.store.openOverdueSince(formatInstant(now - graceMinutes * MINUTE_MS - OVERDUE_LOOKBACK_MS), cutoff) : Promise.resolve([]),
+  ]);
+  await each(watched, async (meta) => {
+    const status = await deps.executions.status(meta.dossierId, meta.attempt);
+    if (status === 'running') {
+      // The wait it announced was answered early: watched until its next open wait ends (or soon again).
+      await deps.store.extendWatch(meta.dossierId, meta.attempt, nextWait(meta, formatInstant(now)) ?? formatInstant(now + WATCH_SLACK_MS));
+      r.alive++;
+      return;
+    }
+    const attempt = meta.attempt + 1;
+    if (!(await deps.store.watchExecution(meta.dossierId, { attempt, fromAttempt: meta.attempt, watchAt: formatInstant(now + WATCH_SLACK_MS) }))) return;
+    deps.logger.info('sweep: execution restarted', { dossierId: meta.dossierId, attempt, was: status });
+    await deps.executions.start(meta.dossierId, attempt);
+    r.restarted++;
+    // Its overdue notices are not left to the new execution's first checkpoint (no live execution to
+    // race: overdue from the due instant on).
+    await repairOverdue(meta, formatInstant(now));
+  });
+
+  // Today's digest left unsent by a run that died is sent by running it again (each unit's once).
+  const today = `DIGEST-${isoDateOf(dayOf(now))}`;
+  let staleDigest = false;
+  await each(unsettled, async (n) => {
+    // Pending since its window opened, or claimed by a sender that never settled it.
+    const claimed = n.status === 'sending';
+    if (claimed && (n.claimedAt ?? '') >= formatInstant(now - CLAIM_LEASE_MS)) return;
+    if (n.dossierId.startsWith('DIGEST-')) return void (staleDigest ||= n.dossierId === today);
+    const { settled } = await notify(deps, n.dossierId, [n.noticeId]);
+    if (claimed) r.reclaimed += settled;
+    else r.resent += settled;
+  });
+  if (staleDigest) await each([0], async () => void (await digest(deps)));
+
+  await each(overdue, (meta) => repairOverdue(meta));
+  if (r.restarted + r.resent + r.reclaimed + r.overdueRepaired + r.errors > 0) deps.logger.info('sweep', { ...r });
+  return r;
+}
+
+/** The notices the policy makes due now for every step of a dossier, written if missing and sent when their window is open. */
+async function repairNotices(deps: Deps, dossierId: string, existing: NoticeRecord[]): Promise<number> {
+  const dossier = await loadDossier(deps, dossierId);
+  const now = deps.now();
+  const settings = policyFor(deps.policy, dossier.state.procedureCode);
+  const { due, delay } = await decide(deps, dossier, null, now, settings);
+  const known = new Set(existing.map((n) => n.noticeId));
+  let written = 0;
+  for (const n of due) {
+    if (known.has(n.noticeId)) continue;
+    if (await deps.store.putNotice(noticeRecord(n, formatInstant(now)))) written++;
   }
-  return { resent };
+  const ready = due.filter((n) => n.sendAfter + delay <= now).map((n) => n.noticeId);
+  if (ready.length > 0) await notify(deps, dossierId, ready);
+  return written;
 }

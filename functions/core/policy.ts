@@ -138,8 +138,9 @@ export function evaluatePolicy(
   // An apology already made (by an officer, or by dunghan) is the one reschedule: nothing more to ask.
   const leadAt = calendar.openingOfWorkingDayBefore(statutoryDue, settings.apologyLeadDays);
   if (state.apology === null && now < leadAt) future.push(leadAt);
-  else if (state.apology === null && now <= statutoryDue + MINUTE_MS) {
-    // (A checkpoint planned at the due instant may run a moment after it: a minute of tolerance.)
+  else if (state.apology === null) {
+    // Past the due instant the apology is still owed (DESIGN.md: deferred, never dropped): an execution
+    // restarted after it died, or a checkpoint that ran late, sends it late rather than never.
     const openSteps = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
     const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);
     const workLeft = remainingWorkMinutes(state, sheet);

@@ -29,9 +29,18 @@ export class Schedules extends Construct {
       new DunghanFunction(this, fnId, { handler, description, key: props.key, timeout: Duration.minutes(5), extra: { deadLetterQueue: props.deadLetters } })
         .bindTable(props.table, 'readWrite')
         .bindNotifications(props.topic, props.senderId);
-    // The sweeper's resent apology is recorded as an event, which makes open steps re-check (a task
-    // failure); the digest only reads the store and sends: it answers no task token.
-    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: resend notices left pending').bindTaskResponses(props.stateMachineArn);
+    // The sweeper restarts an execution that died (functions/app/tasks.ts sweep): it asks about the
+    // dossier's execution and starts the next attempt, on this state machine only. Its resent apology
+    // is recorded as an event, which makes open steps re-check (a task answer); the digest only reads
+    // the store and sends: it answers no task token.
+    this.sweeper = scheduled('sweeper', 'sweepHandler', 'dunghan: restart dead executions, send notices left unsent').bindTaskResponses(
+      props.stateMachineArn,
+    );
+    this.sweeper.addEnvironment('STATE_MACHINE_ARN', props.stateMachineArn);
+    this.sweeper.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
+    this.sweeper.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [Schedules.executionsOf(props.stateMachineArn)] }),
+    );
     this.digest = scheduled('digest', 'digestHandler', 'dunghan: daily digest of overdue dossiers');
     // One role for both schedules; it may write to the (KMS-encrypted) dead-letter queue.
     const role = new iam.Role(this, 'scheduler-role', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
@@ -47,5 +56,10 @@ export class Schedules extends Construct {
       target: target(this.digest),
       description: 'dunghan daily digest to heads of units (07:30 local)',
     });
+  }
+
+  /** The ARN pattern of a state machine's executions (arn:…:execution:<machine>:*). */
+  static executionsOf(stateMachineArn: string): string {
+    return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
   }
 }

@@ -77,3 +77,13 @@ describe('the SNS adapter', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });
+
+describe('the SNS adapter after the SMS is out', () => {
+  it('reports a failed escalation-topic copy on a sent notice instead of throwing (a retry would send the SMS again)', async () => {
+    sns.on(PublishCommand, { PhoneNumber: '+84912345678' }).resolves({ MessageId: 'm-1' });
+    sns.on(PublishCommand, { TopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations' }).rejects(error('InternalFailure', 500));
+    const result = await notifier().deliver(message());
+    expect(result).toEqual({ status: 'sent', reason: 'escalation topic copy not published (InternalFailure: InternalFailure)' });
+    expect(sns.commandCalls(PublishCommand, { PhoneNumber: '+84912345678' })).toHaveLength(1);
+  });
+});
