@@ -163,7 +163,7 @@ describe('the AWS stack', () => {
       'index.checkpointHandler': { write: true, answerTokens: false, start: false, publish: false },
       'index.notifyHandler': { write: true, answerTokens: true, start: false, publish: true }, // an apology makes open steps re-check
       'index.finalizeHandler': { write: true, answerTokens: false, start: false, publish: false },
-      'index.sweepHandler': { write: true, answerTokens: true, start: false, publish: true }, // resends notices via notify
+      'index.sweepHandler': { write: true, answerTokens: true, start: true, publish: true }, // resends notices via notify, restarts dead executions
       'index.digestHandler': { write: true, answerTokens: false, start: false, publish: true },
     };
     expect(fns.map(([, f]) => String(f.Properties!.Handler)).sort()).toEqual(Object.keys(may).sort());
@@ -176,7 +176,8 @@ describe('the AWS stack', () => {
         [`<${tableId}.Arn>`, /^dynamodb:/],
         [`<${tableId}.Arn>/index/*`, /^dynamodb:/],
         [`<${keyId}.Arn>`, /^kms:/],
-        [machineArn, /^states:Send(TaskSuccess|TaskFailure)$/],
+        [machineArn, /^states:(SendTaskSuccess|SendTaskFailure|StartExecution)$/],
+        [`${machineArn.replace(':stateMachine:', ':execution:')}:*`, /^states:DescribeExecution$/],
         [`<${machineId}>`, /^states:StartExecution$/],
         ['*', ownTopic ? /^(xray:PutTraceSegments|xray:PutTelemetryRecords|sns:Publish)$/ : /^xray:(PutTraceSegments|PutTelemetryRecords)$/],
       ]);

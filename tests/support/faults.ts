@@ -125,7 +125,8 @@ export function injectStoreFaults(store: Store, plan: FaultPlan): void {
       }
       return next(args);
     },
-    { step: 'initialize', name: 'dunghanInjectedFaults', priority: 'low' },
+    // After the store's counters, before the local stack's in-process path (low), which answers without next.
+    { step: 'initialize', name: 'dunghanInjectedFaults', priority: 'normal' },
   );
 }
 
