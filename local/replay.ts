@@ -92,14 +92,24 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
     deliveries.push({ line: i + 1, body, eventId, at, deliverAt: 0 });
   });
-  const timed = deliveries.filter((d) => d.at !== null).map((d) => d.at!);
-  const first = timed.length ? Math.min(...timed) : Date.now();
-  const last = timed.length ? Math.max(...timed) : first;
-  for (const d of deliveries) d.deliverAt = input.deliverAt?.({ eventId: d.eventId, at: d.at, line: d.line }) ?? d.at ?? first;
+  // Loops, not Math.min(...xs): a month of a province is over a million events, past the call stack.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const d of deliveries) {
+    if (d.at === null) continue;
+    first = Math.min(first, d.at);
+    last = Math.max(last, d.at);
+  }
+  if (first === Infinity) first = last = Date.now();
+  let earliest = first;
+  for (const d of deliveries) {
+    d.deliverAt = input.deliverAt?.({ eventId: d.eventId, at: d.at, line: d.line }) ?? d.at ?? first;
+    earliest = Math.min(earliest, d.deliverAt);
+  }
   deliveries.sort((a, b) => a.deliverAt - b.deliverAt || a.line - b.line);
   const until = input.until ?? last + 30 * DAY_MS;
 
-  const stack = await startLocalStack({ ...input.stack, simulatedStart: Math.min(first, ...deliveries.map((d) => d.deliverAt)) - 1000 });
+  const stack = await startLocalStack({ ...input.stack, simulatedStart: earliest - 1000 });
   const clock = stack.clock!;
   const seenDossiers = new Set<string>();
   try {
