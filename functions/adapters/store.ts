@@ -260,20 +260,14 @@ export class Store {
 
   /** Writes a unit unless a version from a later event is already there (out-of-order upserts). */
   async upsertUnit(unit: Unit): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key.unit(unit.unitId), ...unit },
-          ConditionExpression: 'attribute_not_exists(updatedAt) OR updatedAt <= :at',
-          ExpressionAttributeValues: { ':at': unit.updatedAt },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key.unit(unit.unitId), ...unit },
+        ConditionExpression: 'attribute_not_exists(updatedAt) OR updatedAt <= :at',
+        ExpressionAttributeValues: { ':at': unit.updatedAt },
+      }),
+    );
   }
 
   async getUnit(unitId: string): Promise<Unit | null> {
@@ -285,19 +279,13 @@ export class Store {
 
   /** Writes a notice once (its id is deterministic): false when it already exists. */
   async putNotice(notice: NoticeRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key.notice(notice.dossierId, notice.noticeId), ...notice, ...noticeIndex(notice) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key.notice(notice.dossierId, notice.noticeId), ...notice, ...noticeIndex(notice) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async getNotice(dossierId: string, noticeId: string): Promise<NoticeRecord | null> {
@@ -318,25 +306,19 @@ export class Store {
     const { at, ...rest } = result;
     const fields: Record<string, unknown> = { ...rest, sentAt: at, gsi3pk: `NOTICE#${result.status}` };
     const set = Object.entries(fields).filter(([, v]) => v !== undefined);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key.notice(dossierId, noticeId),
-          UpdateExpression: `SET ${set.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-          ConditionExpression: claimId === undefined ? '#status = :pending' : '#status = :sending AND claimId = :claim',
-          ExpressionAttributeNames: Object.fromEntries(set.map(([k]) => [`#${k}`, k])),
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])),
-            ...(claimId === undefined ? { ':pending': 'pending' } : { ':sending': 'sending', ':claim': claimId }),
-          },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.notice(dossierId, noticeId),
+        UpdateExpression: `SET ${set.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+        ConditionExpression: claimId === undefined ? '#status = :pending' : '#status = :sending AND claimId = :claim',
+        ExpressionAttributeNames: Object.fromEntries(set.map(([k]) => [`#${k}`, k])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])),
+          ...(claimId === undefined ? { ':pending': 'pending' } : { ':sending': 'sending', ':claim': claimId }),
+        },
+      }),
+    );
   }
 
   /**
@@ -344,49 +326,37 @@ export class Store {
    * `staleBefore` taken over (its sender died between claim and settle). False: another sender has it.
    */
   async claimNotice(dossierId: string, noticeId: string, claim: { claimId: string; at: string; staleBefore?: string }): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key.notice(dossierId, noticeId),
-          // A claimed notice stays with the pending ones in byNoticeStatus: one look finds every unsettled notice.
-          UpdateExpression: 'SET #status = :sending, claimId = :claim, claimedAt = :at',
-          ConditionExpression: claim.staleBefore === undefined ? '#status = :pending' : '#status = :pending OR (#status = :sending AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':pending': 'pending',
-            ':claim': claim.claimId,
-            ':at': claim.at,
-            ...(claim.staleBefore === undefined ? {} : { ':stale': claim.staleBefore }),
-          },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.notice(dossierId, noticeId),
+        // A claimed notice stays with the pending ones in byNoticeStatus: one look finds every unsettled notice.
+        UpdateExpression: 'SET #status = :sending, claimId = :claim, claimedAt = :at',
+        ConditionExpression: claim.staleBefore === undefined ? '#status = :pending' : '#status = :pending OR (#status = :sending AND claimedAt < :stale)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':pending': 'pending',
+          ':claim': claim.claimId,
+          ':at': claim.at,
+          ...(claim.staleBefore === undefined ? {} : { ':stale': claim.staleBefore }),
+        },
+      }),
+    );
   }
 
   /** Gives a claimed notice back (its send failed for a reason worth retrying): sending -> pending. */
   async releaseNotice(dossierId: string, noticeId: string, claimId: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key.notice(dossierId, noticeId),
-          UpdateExpression: 'SET #status = :pending REMOVE claimId, claimedAt',
-          ConditionExpression: '#status = :sending AND claimId = :claim',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':sending': 'sending', ':claim': claimId },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.notice(dossierId, noticeId),
+        UpdateExpression: 'SET #status = :pending REMOVE claimId, claimedAt',
+        ConditionExpression: '#status = :sending AND claimId = :claim',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':sending': 'sending', ':claim': claimId },
+      }),
+    );
   }
 
   /**
@@ -404,53 +374,35 @@ export class Store {
       condition = w.fromAttempt === 1 ? 'attribute_not_exists(attempt) OR attempt = :from' : 'attempt = :from';
       update += ', tokens = :noTokens, waits = :noTokens';
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({ TableName: this.tableName, Key: key.dossier(dossierId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({ TableName: this.tableName, Key: key.dossier(dossierId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }),
+    );
   }
 
   /** Moves the watch of a live execution (attempt unchanged) to a later instant. */
   async extendWatch(dossierId: string, attempt: number, watchAt: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key.dossier(dossierId),
-          UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
-          ConditionExpression: attempt === 1 ? '(attribute_not_exists(attempt) OR attempt = :a) AND attribute_exists(gsi4pk)' : 'attempt = :a AND attribute_exists(gsi4pk)',
-          ExpressionAttributeValues: { ':a': attempt, ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.dossier(dossierId),
+        UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
+        ConditionExpression: attempt === 1 ? '(attribute_not_exists(attempt) OR attempt = :a) AND attribute_exists(gsi4pk)' : 'attempt = :a AND attribute_exists(gsi4pk)',
+        ExpressionAttributeValues: { ':a': attempt, ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
+      }),
+    );
   }
 
   /** Brings the watch of a dossier's execution forward to `watchAt` (never later; only while watched). */
   async expectCallBy(dossierId: string, watchAt: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key.dossier(dossierId),
-          UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
-          ConditionExpression: 'attribute_exists(gsi4pk) AND watchAt > :watch',
-          ExpressionAttributeValues: { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.dossier(dossierId),
+        UpdateExpression: 'SET watchAt = :watch, gsi4sk = :g4sk',
+        ConditionExpression: 'attribute_exists(gsi4pk) AND watchAt > :watch',
+        ExpressionAttributeValues: { ':watch': watchAt, ':g4sk': `${watchAt}#${dossierId}` },
+      }),
+    );
   }
 
   /** Dossiers whose execution should have called before `beforeIso` (index byWatch). */
@@ -512,6 +464,18 @@ export class Store {
 
   private queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
     return this.allPages((start) => this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+  }
+
+  /** Sends a conditional write: false when its condition does not hold (another writer was first). */
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      // The union does not select an overload of send().
+      await (command instanceof PutCommand ? this.doc.send(command) : this.doc.send(command));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
   }
 
   private async allPages(
