@@ -69,7 +69,7 @@ export type SweepTotals = SweepResult & { runs: number; failedRuns: number };
 /**
  * The embedded stack: dynalite in process, the workflow on aws-local-stepfunctions with every Task
  * bound to the same handlers as on AWS, task tokens in memory, SMS to the outbox, and real or
- * simulated time. Nothing here touches the network beyond 127.0.0.1.
+ * simulated time. Nothing here touches the network (the store is called in process).
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const local = await startLocalStore(options.dataPath ? { path: options.dataPath } : {});
