@@ -14,20 +14,23 @@
  * - state transitions: states entered in aws-local-stepfunctions (AWS bills each state entered,
  *   retries included); Lambda invocations: every Task handler call plus one ingest call per event
  *   (the intake API); digest runs (one a day, per deployment) are listed apart.
- * - Lambda duration: wall time of each handler call on this machine against dynalite on loopback,
+ * - Lambda duration: wall time of each handler call on this machine against dynalite in process,
  *   billed per call rounded up to 1 ms. A 512 MB function gets about 0.29 vCPU (1,769 MB = 1 vCPU) and
  *   DynamoDB is a network hop away, so a conservative figure is also given: measured x 3.5 plus 10 ms
  *   per store call. Cold starts are not counted.
  * - DynamoDB: ReturnConsumedCapacity from dynalite (item sizes rounded to 4 KB reads, eventually
- *   consistent at half a unit, 1 KB writes); a write refused by its condition is charged 1 WRU; dynalite
- *   does not count index writes, so an upper bound is added: dossier records (2 indexes) 4 WRU per
- *   table WRU (a key change is a delete and a put), notices (1 index) 2.
+ *   consistent at half a unit, 1 KB writes); a write refused by its condition is charged 1 WRU. dynalite
+ *   does not count index writes, so they are counted here from each item's images before and after the
+ *   write (the last image this bench saw, and the Put's item or the Update's ALL_NEW): per index
+ *   (projection ALL) an item entering, leaving or changing in place costs one write, a changed index
+ *   key two (a delete and a put), each the size of the item in 1 KB units, as DynamoDB bills them.
  * - SNS: one Publish per SMS; escalations and digests to heads are also published to the escalation
  *   topic. SMS fees are per message part and listed apart (the price for Vietnam was not verified).
  */
 import { formatInstant, parseInstant, DAY_MS } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
+import { TABLE_KEYS } from '../functions/adapters/table.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { landWorkload, UNITS_AT } from './workload.ts';
 
@@ -75,7 +78,20 @@ const openedAt = new Map<string, number>();
 const openDays: number[] = [];
 /** State transitions per simulated minute: checkpoints wake together at window openings (07:01). */
 const transitionsByMinute = new Map<number, number>();
-const capacity = { rru: 0, wru: 0, indexWruUpperBound: 0, refusedWrites: 0 };
+const capacity = { rru: 0, wru: 0, indexWru: 0, refusedWrites: 0 };
+/** The last image of every item written (the table starts empty), to price its index writes. */
+const images = new Map<string, Record<string, unknown> | null>();
+const indexWrites = (before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null): number => {
+  let writes = 0;
+  for (const i of TABLE_KEYS.indexes) {
+    const keyOf = (item: Record<string, unknown> | null | undefined) =>
+      item && item[i.partitionKey.name] !== undefined && item[i.sortKey.name] !== undefined ? `${String(item[i.partitionKey.name])}\u0000${String(item[i.sortKey.name])}` : null;
+    const [was, is] = [keyOf(before), keyOf(after)];
+    if (was !== null && is !== null) writes += was === is ? 1 : 2;
+    else if (was !== null || is !== null) writes += 1;
+  }
+  return writes;
+};
 let stack: LocalStack | undefined;
 const observe = (s: LocalStack) => {
   stack = s;
@@ -111,21 +127,29 @@ const observe = (s: LocalStack) => {
   s.deps.store.client.middlewareStack.add(
     (next, context) => async (args) => {
       type Attr = string | { S?: string } | undefined;
-      const input = args.input as { ReturnConsumedCapacity?: string; Key?: Record<string, Attr>; Item?: Record<string, Attr> };
+      const input = args.input as { ReturnConsumedCapacity?: string; ReturnValues?: string; Key?: Record<string, Attr>; Item?: Record<string, Attr> };
       input.ReturnConsumedCapacity = 'TOTAL';
-      const isRead = /^(GetItem|Query|Scan|BatchGetItem)Command$/.test(context.commandName ?? '');
+      const command = context.commandName ?? '';
+      const isRead = /^(GetItem|Query|Scan|BatchGetItem)Command$/.test(command);
       // Marshalled ({ S: … }) or not, depending on where the document client's marshalling runs.
       const text = (a: Attr) => (typeof a === 'string' ? a : (a?.S ?? ''));
-      const sk = text((input.Key ?? input.Item)?.sk);
-      const pk = text((input.Key ?? input.Item)?.pk);
+      const itemKey = `${text((input.Key ?? input.Item)?.pk)}|${text((input.Key ?? input.Item)?.sk)}`;
+      // The new image of an update, asked for when the store did not ask for it itself (and then hidden).
+      const askedNew = command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE');
+      if (askedNew) input.ReturnValues = 'ALL_NEW';
       try {
         const result = await next(args);
-        const units = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
+        const output = result.output as { ConsumedCapacity?: { CapacityUnits?: number }; Attributes?: Record<string, unknown> };
+        const units = output.ConsumedCapacity?.CapacityUnits ?? 0;
         if (isRead) capacity.rru += units;
         else {
           capacity.wru += units;
-          if (pk.startsWith('DOSSIER#') && sk === 'META') capacity.indexWruUpperBound += 4 * units;
-          else if (sk.startsWith('NOTICE#')) capacity.indexWruUpperBound += 2 * units;
+          const after =
+            command === 'PutItemCommand' ? (input.Item as Record<string, unknown>) : command === 'UpdateItemCommand' ? (output.Attributes ?? null) : command === 'DeleteItemCommand' ? null : undefined;
+          if (after === undefined) throw new Error(`cost bench: no image for ${command}`);
+          capacity.indexWru += indexWrites(images.get(itemKey), after) * units;
+          images.set(itemKey, after);
+          if (askedNew) delete output.Attributes;
         }
         return result;
       } catch (err) {
@@ -167,7 +191,7 @@ const usd = {
   lambdaRequests: per1000(lambdaRequests * LAMBDA_PER_REQUEST),
   lambdaDuration: per1000(gbSeconds(billedMs) * LAMBDA_ARM_PER_GB_SECOND),
   dynamodbReads: per1000(capacity.rru * DYNAMODB_PER_RRU),
-  dynamodbWrites: per1000((capacity.wru + capacity.indexWruUpperBound) * DYNAMODB_PER_WRU),
+  dynamodbWrites: per1000((capacity.wru + capacity.indexWru) * DYNAMODB_PER_WRU),
   snsPublishes: per1000((smsPublishes + topicPublishes) * SNS_PER_PUBLISH),
 };
 const total = Object.values(usd).reduce((a, b) => a + b, 0);
@@ -196,7 +220,7 @@ console.log(JSON.stringify({
     storeWrites: round(s.storeWrites / N, 2),
     rru: round(capacity.rru / N, 2),
     wru: round(capacity.wru / N, 2),
-    indexWruUpperBound: round(capacity.indexWruUpperBound / N, 2),
+    indexWru: round(capacity.indexWru / N, 2),
     refusedWrites: round(capacity.refusedWrites / N, 3),
     startExecution: round(s.executions / N, 2),
     sendTaskSuccess: round(callbacks.sendTaskSuccess / N, 2),

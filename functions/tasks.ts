@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsDeps } from './adapters/aws.ts';
-import { checkpoint, digest, finalize, notify, plan, registerWait, startStage, sweep } from './app/tasks.ts';
+import { checkpoint, digest, finalize, notifyStep, plan, registerWait, startStage, sweep } from './app/tasks.ts';
 import { taskHandler } from './app/task-handler.ts';
 import { IdSchema } from './schemas/events.ts';
 
@@ -21,8 +21,9 @@ export const makeRegisterWait = taskHandler(
 export const makeCheckpoint = taskHandler(z.object({ ...dossier, stepId: IdSchema }).strict(), (deps, i) =>
   checkpoint(deps, i.dossierId, i.stepId),
 );
-export const makeNotify = taskHandler(z.object({ ...dossier, noticeIds: z.array(z.string().min(1)).max(50) }).strict(), (deps, i) =>
-  notify(deps, i.dossierId, i.noticeIds),
+export const makeNotify = taskHandler(
+  z.object({ ...dossier, noticeIds: z.array(z.string().min(1)).max(50), timeoutSeconds: z.number().int().positive().optional() }).strict(),
+  (deps, i) => notifyStep(deps, i.dossierId, i.noticeIds, i.timeoutSeconds),
 );
 export const makeFinalize = taskHandler(z.object(dossier).strict(), (deps, i) => finalize(deps, i.dossierId));
 

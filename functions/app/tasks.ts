@@ -144,9 +144,6 @@ export async function checkpoint(
     if (sendAt <= now) ready.push(record.noticeId);
     else nextAt = nextAt === null ? sendAt : Math.min(nextAt, sendAt);
   }
-  // After a send, look again once a claim would be stale: a sender that died after claiming (Notify's
-  // claim then fails) delays its notice by the lease, not until the sweeper.
-  if (ready.length > 0) nextAt = Math.min(nextAt ?? Infinity, now + CLAIM_LEASE_MS + 1000);
   deps.logger.info('checkpoint', { dossierId, stepId, notices: ready.length });
   return { completed: false, notices: ready, timeoutSeconds: checkpointSeconds(nextAt, now, settings) };
 }
@@ -157,15 +154,19 @@ export async function checkpoint(
  * notice twice; only the claimant settles it. A sent citizen apology is the dossier's one reschedule:
  * it is recorded as an apology.issued event, through the same intake as an officer's.
  * A claim older than CLAIM_LEASE_MS is taken over: its sender died between claim and settle (a send
- * lasts seconds; a Lambda function is stopped after 30).
+ * lasts seconds; a Lambda function is stopped after 30). `heldElsewhere`: a notice handed over was
+ * claimed by another sender (perhaps this function's own attempt that crashed after claiming, which the
+ * workflow retries): the step's wait then ends when that claim would be stale, so that a dead sender
+ * delays its notice by the lease, not until the sweeper.
  */
 export async function notify(
   deps: Deps,
   dossierId: string,
   noticeIds: readonly string[],
-): Promise<{ sent: number; settled: number }> {
+): Promise<{ sent: number; settled: number; heldElsewhere: boolean }> {
   let sent = 0;
   let settled = 0;
+  let heldElsewhere = false;
   const { state, events } = await loadDossier(deps, dossierId);
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -175,10 +176,14 @@ export async function notify(
   for (const id of noticeIds) {
     const notice = await deps.store.getNotice(dossierId, id);
     const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
+    if (notice?.status === 'sending' && !claimable(notice, staleBefore)) heldElsewhere = true;
     if (!notice || !claimable(notice, staleBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
     const at = formatInstant(now);
     const claimId = randomUUID();
-    if (!(await deps.store.claimNotice(dossierId, id, { claimId, at, staleBefore }))) continue;
+    if (!(await deps.store.claimNotice(dossierId, id, { claimId, at, staleBefore }))) {
+      heldElsewhere = true;
+      continue;
+    }
     if (notice.status === 'sending') deps.logger.warn(STALE_CLAIM_TAKEN_OVER, { dossierId, noticeId: id });
     if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
       await deps.store.settleNotice(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' }, claimId);
@@ -221,7 +226,24 @@ export async function notify(
       });
     }
   }
-  return { sent, settled };
+  return { sent, settled, heldElsewhere };
+}
+
+/**
+ * The Notify task: sends, then gives the step's next wait. The checkpoint planned it (`timeoutSeconds`);
+ * when a notice is held by another sender, the wait ends once that claim would be stale.
+ */
+export async function notifyStep(
+  deps: Deps,
+  dossierId: string,
+  noticeIds: readonly string[],
+  plannedSeconds: number | undefined,
+): Promise<{ sent: number; settled: number; timeoutSeconds: number }> {
+  const { sent, settled, heldElsewhere } = await notify(deps, dossierId, noticeIds);
+  // An execution started on the definition before Notify gave the wait (no planned value) ignores it.
+  const planned = plannedSeconds ?? deps.policy.defaults.maxCheckpointSeconds;
+  const takeOver = Math.ceil((CLAIM_LEASE_MS + 1000) / 1000);
+  return { sent, settled, timeoutSeconds: heldElsewhere ? Math.min(planned, takeOver) : planned };
 }
 
 export const STALE_CLAIM_TAKEN_OVER = 'notice: a stale claim taken over (its sender died)';
