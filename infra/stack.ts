@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -95,7 +95,10 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
     ack(fn, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "Encrypting with the project's one key (table, topic, queue); scoped to that key.");
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 (nodejs22.x) is the runtime the project targets and tests on; move when the project does.');
   }
-  ack(stack.schedules.sweeper, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stack.stackName}-dossier-path:*]`,
+  // As cdk-nag prints it: a region or account given at synth (the CLI's default environment) is literal.
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  ack(stack.schedules.sweeper, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.stackName}-dossier-path:*]`,
     "DescribeExecution on the dossier-path machine's own executions: the sweeper asks whether a dossier's execution died (their names are the dossier ids).");
   const stateMachine = stack.workflow.stateMachine;
   ack(stateMachine, 'AwsSolutions-SF1', 'Logging is at ERROR without execution data on purpose: no personal data in logs (execution input is ids only).');
