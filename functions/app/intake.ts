@@ -1,7 +1,7 @@
 import { CalendarRangeError, type WorkingCalendar } from '../core/calendar.ts';
 import { computeDueAt, type Limit } from '../core/clock.ts';
 import { controlSheet, foldDossier, type ControlSheet, type DossierState } from '../core/dossier.ts';
-import { dayOf, formatInstant, yearOf, type Instant } from '../core/instant.ts';
+import { formatInstant, type Instant } from '../core/instant.ts';
 import { parseEvent, type DossierEvent, type DossierReceived, type IntakeEvent, type StepSpec } from '../schemas/events.ts';
 import { RECHECK_ERROR } from '../adapters/workflow.ts';
 import { WATCH_SLACK_MS, type Deps } from './deps.ts';
@@ -143,12 +143,8 @@ async function resolvePath(deps: Deps, event: DossierReceived): Promise<{ path: 
  */
 function beyondCalendar(calendar: WorkingCalendar, event: DossierEvent): { field: string; reason: string } | null {
   const data = `the working calendar data covers ${calendar.coverage()}`;
-  const outside = (t: Instant) => {
-    const year = yearOf(dayOf(t));
-    return !(year >= calendar.firstYear && year <= calendar.lastYear);
-  };
-  if (outside(event.at)) return { field: 'at', reason: `is outside the working calendar; ${data}` };
-  if (event.type === 'apology.issued' && outside(event.newDueAt)) return { field: 'newDueAt', reason: `is outside the working calendar; ${data}` };
+  if (!calendar.covers(event.at)) return { field: 'at', reason: `is outside the working calendar; ${data}` };
+  if (event.type === 'apology.issued' && !calendar.covers(event.newDueAt)) return { field: 'newDueAt', reason: `is outside the working calendar; ${data}` };
   if (event.type !== 'dossier.received') return null;
   const endsInData = (limit: Limit) => {
     try {

@@ -134,7 +134,7 @@ export async function checkpoint(
   for (const record of existing.values()) {
     if (record.status === 'sending') {
       // Claimed by a sender that may have died: taken over when its claim is stale.
-      const takeOverAt = Date.parse(record.claimedAt ?? record.sendAfter) + CLAIM_LEASE_MS + 1000;
+      const takeOverAt = Date.parse(record.claimedAt ?? record.sendAfter) + TAKE_OVER_AFTER_MS;
       if (takeOverAt <= now) ready.push(record.noticeId);
       else nextAt = nextAt === null ? takeOverAt : Math.min(nextAt, takeOverAt);
       continue;
@@ -242,9 +242,12 @@ export async function notifyStep(
   const { sent, settled, heldElsewhere } = await notify(deps, dossierId, noticeIds);
   // An execution started on the definition before Notify gave the wait (no planned value) ignores it.
   const planned = plannedSeconds ?? deps.policy.defaults.maxCheckpointSeconds;
-  const takeOver = Math.ceil((CLAIM_LEASE_MS + 1000) / 1000);
+  const takeOver = Math.ceil(TAKE_OVER_AFTER_MS / 1000);
   return { sent, settled, timeoutSeconds: heldElsewhere ? Math.min(planned, takeOver) : planned };
 }
+
+/** A claim can be taken over a second after its lease: when a checkpoint looks again for a held notice. */
+const TAKE_OVER_AFTER_MS = CLAIM_LEASE_MS + 1000;
 
 export const STALE_CLAIM_TAKEN_OVER = 'notice: a stale claim taken over (its sender died)';
 
