@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Test tiers as vitest projects (STYLE.md habit 9). `npm test` runs them all;
+// Test tiers as vitest projects. `npm test` runs them all;
 // `npx vitest run --project unit` runs one.
 const tier = (name: string, timeoutMs: number) => ({
   test: { name, include: [`tests/${name}/**/*.test.ts`], testTimeout: timeoutMs },

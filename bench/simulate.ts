@@ -3,7 +3,7 @@
  *
  *   npm run bench -- simulate [days] [perDay]      (default 30 days x 4000: a Đắk Lắk month)
  *
- * Issue 6's goal for the month: under 5 minutes and under 2 GB on a 2-core machine. Benches run with a
+ * The goal for the month: under 5 minutes and under 2 GB on a 2-core machine. Benches run with a
  * 16 GB heap ceiling (package.json), as `dunghan` does on a machine with 22 GB or more: V8's default
  * (about 4 GB) is too small for a month's open executions.
  */

@@ -3,7 +3,7 @@ import { install } from '@sinonjs/fake-timers';
 /**
  * The simulated clock: fakes Date and timers (not setImmediate, nextTick or I/O) so that weeks of
  * workflow run in seconds. Time moves only when the system is idle: no store call, no task handler
- * under way (TOOLCHAIN.md: a request in flight must not see days pass).
+ * under way (a request in flight must not see days pass).
  */
 
 const realSetImmediate = globalThis.setImmediate;

@@ -1,6 +1,6 @@
 /**
- * The one DynamoDB table: keys and indexes defined once, used by the CDK table and the local table
- * (STYLE.md habit 8). Entities share generic pk/sk; indexes are named after their access pattern.
+ * The one DynamoDB table: keys and indexes defined once, used by the CDK table and the local table.
+ * Entities share generic pk/sk; indexes are named after their access pattern.
  */
 
 export interface KeyAttribute {

@@ -42,7 +42,7 @@ export function executionName(dossierId: string, attempt = 1): string {
 /** The error a wait is failed with to make its step re-evaluate its checkpoint now (resume, reschedule). */
 export const RECHECK_ERROR = 'Dunghan.Recheck';
 
-// The callback race (DESIGN.md): a completion is written first, then the token is called back; a wait
+// The callback race: a completion is written first, then the token is called back; a wait
 // that timed out in between answers one of these, and its next checkpoint sees the completion.
 const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 

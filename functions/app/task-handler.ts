@@ -36,7 +36,7 @@ export function isTransientError(err: unknown): boolean {
   return TRANSIENT.has(e?.name ?? '') || status >= 500 || status === 429;
 }
 
-/** Maps errors in one place (STYLE.md habit 4): transient ones become retryable for the workflow. */
+/** Maps errors in one place: transient ones become retryable for the workflow. */
 export function mapTaskError(err: unknown): Error {
   const e = err as { name?: string; message?: string };
   if (isTransientError(err)) {

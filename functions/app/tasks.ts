@@ -214,7 +214,7 @@ export async function notify(
     if (result.status !== 'sent') continue;
     sent++;
     if (notice.kind === 'citizen.apology' && newDueAt !== null) {
-      // LAW.md §2: the apology states a new date, and the appointment is rescheduled once.
+      // docs/law.md §2: the apology states a new date, and the appointment is rescheduled once.
       await ingestEvent(deps, {
         eventId: `dunghan:${id.replaceAll('/', ':')}`,
         type: 'apology.issued',
@@ -274,7 +274,7 @@ export async function finalize(deps: Deps, dossierId: string): Promise<{ outcome
 }
 
 /**
- * The daily digest (seed 002's "Phụ lục"): each head with open overdue dossiers gets their list, the
+ * The daily digest (the "Phụ lục" of letter 002, docs/law.md §8): each head with open overdue dossiers gets their list, the
  * provincial office gets the count by unit. Runs on working days; one digest per unit and day.
  */
 export async function digest(deps: Deps): Promise<{ sent: number; overdue: number }> {
@@ -449,7 +449,7 @@ export interface SweepResult {
 const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
 
 /**
- * The sweeper (every 15 minutes, DESIGN.md "The workflow"): finds what the executions missed and repairs
+ * The sweeper (every 15 minutes; README, "When things fail"): finds what the executions missed and repairs
  * it, never duplicating (notices are written once and claimed before they are sent).
  *
  * Dead executions: each registration of a wait records in the dossier's META when the execution will call

@@ -48,7 +48,7 @@ export function formatLimit(limit: Limit): string {
 /**
  * The due instant of a limit counted from a receipt. The hot path: no allocation.
  * Effective receipt: a receipt outside working windows (evening, lunch, weekend, holiday) counts
- * from the next working instant (LAW.md §3). Days: Civil Code Art. 147-148, counting starts the
+ * from the next working instant (docs/law.md §3). Days: Civil Code Art. 147-148, counting starts the
  * working day after the effective receipt day and ends at the close of the Nth working day.
  * Hours: consumed inside working windows from the effective receipt.
  */
@@ -143,7 +143,7 @@ export function resumeClock(ledger: ClockLedger, at: Instant): ClockLedger {
 /**
  * A new appointment date (hẹn lại): the budget grows by the working time between the current due
  * instant and the new one, so later pauses and calendar changes still move it. How many
- * reschedules are allowed is the policy's business (LAW.md §2: one).
+ * reschedules are allowed is the policy's business (docs/law.md §2: one).
  */
 export function extendClock(
   calendar: WorkingCalendar,

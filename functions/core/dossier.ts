@@ -219,8 +219,8 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
         return null;
       }
       case 'apology.issued': {
-        // LAW.md §2: the appointment may be rescheduled once only.
-        if (state.apology) return 'the appointment was already rescheduled once (LAW.md §2: one reschedule only)';
+        // docs/law.md §2: the appointment may be rescheduled once only.
+        if (state.apology) return 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)';
         try {
           state.clock = extendClock(calendar, state.clock, at, e.newDueAt);
         } catch (err) {

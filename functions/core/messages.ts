@@ -4,7 +4,7 @@ import { encodeSms, fitParts, type EncodedSms, type SmsEncoding } from './sms.ts
 
 /**
  * Vietnamese notice texts, one template per kind (a wiring test checks that every kind has one).
- * Templates are written with accents; the configured encoding decides what is sent (LAW.md §6).
+ * Templates are written with accents; the configured encoding decides what is sent (docs/law.md §6).
  * Names come from the store at send time; nothing here is logged.
  */
 

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-/** Vietnamese phone numbers, by libphonenumber's metadata (LAW.md §6), never a hand-written regex. */
+/** Vietnamese phone numbers, by libphonenumber's metadata (docs/law.md §6), never a hand-written regex. */
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: string };
 
 export function normaliseMobile(raw: string): PhoneCheck {

@@ -131,7 +131,7 @@ export function evaluatePolicy(
   const holder = sheet.holderUnitId ?? state.steps[0]!.unitId;
   const responsible = sheet.responsibleUnitId ?? responsibleSoFar(sheet) ?? holder;
 
-  // LAW.md §2: no later than one working day before the due date, the unit holding the dossier
+  // docs/law.md §2: no later than one working day before the due date, the unit holding the dossier
   // apologises with a reason and a new date, when it cannot finish in time: an open step is already
   // past its own due, or the work left (the open steps' remaining budgets and the later stages' budgets)
   // does not fit before the due instant. At the due instant, lateness is certain.
@@ -139,7 +139,7 @@ export function evaluatePolicy(
   const leadAt = calendar.openingOfWorkingDayBefore(statutoryDue, settings.apologyLeadDays);
   if (state.apology === null && now < leadAt) future.push(leadAt);
   else if (state.apology === null) {
-    // Past the due instant the apology is still owed (DESIGN.md: deferred, never dropped): an execution
+    // Past the due instant the apology is still owed (deferred, never dropped): an execution
     // restarted after it died, or a checkpoint that ran late, sends it late rather than never.
     const openSteps = sheet.steps.filter((s) => s.handedOverAt !== null && s.completedAt === null);
     const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);

@@ -1,5 +1,5 @@
 /**
- * SMS encodings and part counting (LAW.md §6). Vietnamese text goes out either as Unicode (UCS-2:
+ * SMS encodings and part counting (docs/law.md §6). Vietnamese text goes out either as Unicode (UCS-2:
  * 70 characters in one part, 67 per part when split) or unaccented in the GSM-7 alphabet (160 / 153),
  * which most Vietnamese gateways require.
  */

@@ -47,7 +47,7 @@ export const PhoneSchema = z
   .min(3, 'must be a phone number')
   .max(20, 'must be a phone number')
   .regex(/^\+?[0-9][0-9 .-]*$/, 'must be a phone number (digits, optional +, spaces, dots or dashes)')
-  // LAW.md §6: libphonenumber's metadata decides; a number that can never be reached is refused here,
+  // docs/law.md §6: libphonenumber's metadata decides; a number that can never be reached is refused here,
   // a landline is kept (its SMS is recorded as undeliverable when sent).
   .refine(isPhoneNumber, 'is not a valid phone number');
 

@@ -10,7 +10,7 @@ export const PolicySettingsSchema = z
     warningShare: share,
     priorityWarningShare: share,
     /**
-     * LAW.md §2: the apology goes out at least one working day before the due date. The head is told,
+     * docs/law.md §2: the apology goes out at least one working day before the due date. The head is told,
      * and the citizen's apology sent, from the opening of this many working days before the due day.
      */
     apologyLeadDays: z.number().int().min(1).max(5),
@@ -18,7 +18,7 @@ export const PolicySettingsSchema = z
     escalationDays: z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]).refine(([a, b, c]) => a <= b && b <= c, {
       message: 'rungs must not come before the previous one',
     }),
-    /** Local hours in which citizens may receive SMS [from, to) (LAW.md §6). */
+    /** Local hours in which citizens may receive SMS [from, to) (docs/law.md §6). */
     citizenHours: z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, { message: 'must end after it starts' }),
     encoding: z.enum(['gsm7', 'ucs2']),
     citizenMaxParts: z.number().int().min(1).max(6),

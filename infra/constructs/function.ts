@@ -30,7 +30,7 @@ export interface DunghanFunctionProps {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Every dunghan Lambda function (STYLE.md habit 6): Node 22 on ARM64, bundled locally by esbuild with
+ * Every dunghan Lambda function: Node 22 on ARM64, bundled locally by esbuild with
  * source maps, X-Ray tracing, its own encrypted log group with a retention. The bind helpers set the
  * environment variable and grant least privilege in one call.
  */

@@ -19,7 +19,7 @@ const attr = (k: KeyAttribute): dynamodb.Attribute => ({
   type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
-/** The one table, from the key definition shared with the local table (STYLE.md habit 8). */
+/** The one table, from the key definition shared with the local table. */
 export class DossierTable extends Construct {
   readonly table: dynamodb.Table;
 

@@ -35,7 +35,7 @@ export const demoCommand = {
       out.push(`${show(ledger.receivedAt).padEnd(22)} ${formatLimit(ledger.limit).padEnd(17)} ${show(state.dueAt).padEnd(22)} ${why}`);
     }
 
-    out.push('', 'A supplement request pauses the clock (Decree 61/2018 practice; LAW.md §3):');
+    out.push('', 'A supplement request pauses the clock (Decree 61/2018 practice; docs/law.md §3):');
     const receivedAt = parseInstant('2026-03-09T08:00:00+07:00');
     const limit = parseLimit('10 working days');
     for (const mode of ['pause', 'restart'] as const) {

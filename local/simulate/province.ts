@@ -7,7 +7,7 @@ import daklak from '../../data/simulations/daklak.json' with { type: 'json' };
 /**
  * The synthetic province of `dunghan simulate`: units with parents (heads are drawn by the workload),
  * the procedures citizens file, with their paths, and the rates that shape the season. The model is
- * data (data/simulations/), calibrated from seed 002; this module only validates and expands it.
+ * data (data/simulations/), calibrated from letter 002 (docs/law.md §8); this module only validates and expands it.
  */
 
 const Share = z.number().min(0).max(1);

@@ -4,14 +4,14 @@ import type { ReplayResult } from '../replay.ts';
 import type { Province, UnitKind } from './province.ts';
 
 /**
- * What the season looked like, per unit, as the province's appendix shows it (seed 002): received,
+ * What the season looked like, per unit, as the province's appendix shows it (letter 002, docs/law.md §8): received,
  * resolved early / on time / late, open and overdue at the end of the period, the apologies and
- * escalations dunghan sent, and the citizen-service index's indicator 2.1 (Decision 766; LAW.md §5).
+ * escalations dunghan sent, and the citizen-service index's indicator 2.1 (Decision 766; docs/law.md §5).
  * Everything here is derived from the replay's dossiers and notices, so the table, the outbox file
  * and the HTML cannot disagree.
  */
 
-/** Indicator 2.1's points: the processing-progress group weighs 20 of 100 (Decision 766; LAW.md §5). */
+/** Indicator 2.1's points: the processing-progress group weighs 20 of 100 (Decision 766; docs/law.md §5). */
 export const INDICATOR_21_POINTS = 20;
 export const ESCALATION_RUNGS = 3;
 
@@ -156,7 +156,7 @@ export function summarise(input: {
   };
 }
 
-/** The per-unit table for a terminal, like the appendix of seed 002. */
+/** The per-unit table for a terminal, like the appendix of letter 002 (docs/law.md §8). */
 export function formatTable(summary: SimulationSummary): string {
   const head = ['unit', 'recv', 'done', 'early', 'on time', 'late', 'caused', 'open', 'overdue', 'apol', 'officer', 'esc r1/r2/r3', '2.1 %', 'pts'];
   const width = [38, 6, 6, 6, 7, 5, 6, 5, 7, 5, 7, 12, 6, 5];

@@ -16,7 +16,7 @@ export interface WorkloadOptions {
   /** First day of the period (its local midnight). */
   start: Instant;
   days: number;
-  /** Mean dossiers per calendar day (seed 002: 480,992 in 118 days, about 4,000). */
+  /** Mean dossiers per calendar day (letter 002 of docs/law.md §8: 480,992 in 118 days, about 4,000). */
   perDay: number;
   seed: number;
 }
@@ -40,7 +40,7 @@ const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh', '
 const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phúc', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến'];
 /** Ê Đê and M'nông names, as common in the Central Highlands. */
 const HIGHLAND = ['H\'Hen Niê', 'Y Bih Mlô', 'H\'Linh Niê', 'Y Khoa Êban', 'H\'Mai Byă', 'Y Thuật Buôn Yă', 'H\'Yâo Knul', 'Y Nguyên Ayŭn'];
-/** Mobile prefixes after the 2018 conversion (LAW.md §6). */
+/** Mobile prefixes after the 2018 conversion (docs/law.md §6). */
 const MOBILE_PREFIXES = ['032', '033', '034', '035', '036', '037', '038', '039', '056', '058', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '090', '091', '093', '094', '096', '097', '098'];
 /** A step that overruns takes 1.2 to 1.2 + LATE_SPREAD times its budget. */
 const LATE_SPREAD = 2;
@@ -124,7 +124,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
     const event = (at: Instant, type: string, suffix: string, extra: Record<string, unknown> = {}) =>
       events.push({ at, body: { eventId: `${dossierId}-${suffix}`, type, at: iso(at), dossierId, ...extra } });
 
-    // Refused at intake (a written refusal, Form 03 of Circular 03/2025; LAW.md §1): no path follows.
+    // Refused at intake (a written refusal, Form 03 of Circular 03/2025; docs/law.md §1): no path follows.
     if (rnd() < province.rates.rejectedShare) {
       event(calendar.addWorkingMinutes(calendar.nextWorkingInstant(receivedAt), 30 + Math.floor(rnd() * 240)), 'dossier.rejected', 'rejected', { reason: pick(REJECT_REASONS) });
       lines.push(...events.map((e) => JSON.stringify(e.body)));
@@ -168,7 +168,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
     const resolvedAt = stageStart + 5 * MINUTE_MS;
     const dueAt = deriveClock(calendar, ledger).dueAt!;
     // The unit that will be late sometimes apologises itself, at least a day before the due day
-    // (Decree 61/2018 Art. 19; LAW.md §2); then dunghan must not apologise again.
+    // (Decree 61/2018 Art. 19; docs/law.md §2); then dunghan must not apologise again.
     const late = firstLate as { unitId: string; stepDue: Instant } | null;
     if (late && resolvedAt > dueAt && rnd() < province.rates.officerApologyShare) {
       const at = calendar.openingOfWorkingDayBefore(dueAt, 2) + Math.floor(rnd() * 120) * MINUTE_MS;

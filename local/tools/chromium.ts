@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
- * Debian's Chromium, driven by playwright-core (never a downloaded browser; TOOLCHAIN.md). The flags
+ * Debian's Chromium, driven by playwright-core (never a downloaded browser). The flags
  * keep it off the network: no background requests, no component updates, no QUIC.
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -126,10 +126,10 @@ describe('dunghan simulate (a small season)', () => {
     // Online receipts on weekends and on the 30/4-1/5 holidays.
     const daysOff = received.filter((e) => ['2026-04-25', '2026-04-30', '2026-05-01'].includes(e.at.slice(0, 10)));
     expect(daysOff.length).toBeGreaterThan(0);
-    // 102 communes and wards receive, and the late-prone units of seed 002 exist.
+    // 102 communes and wards receive, and the late-prone units of letter 002 (docs/law.md §8) exist.
     expect(province.communes.length).toBe(102);
     for (const id of ['cong-an-tinh', 'so-nnmt', 'xa-ia-lop', 'xa-ea-rok', 'xa-ea-drang', 'xa-ea-ktur', 'xa-ea-kar', 'xa-ea-khal']) expect(province.unitById.get(id)?.lateRate, id).toBeGreaterThan(0.1);
-    // About 3.4 % of the dossiers finished in the period are late (seed 002: 3.39 %).
+    // About 3.4 % of the dossiers finished in the period are late (letter 002 of docs/law.md §8: 3.39 %).
     const finished = events.filter((e) => (e.type === 'dossier.resolved' || e.type === 'dossier.rejected') && parseInstant(e.at) < workload.end).length;
     expect(workload.expectedLate.length / finished).toBeGreaterThan(0.02);
     expect(workload.expectedLate.length / finished).toBeLessThan(0.05);

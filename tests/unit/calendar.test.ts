@@ -18,7 +18,7 @@ describe('statutory due instants (default windows, official 2026 schedule)', () 
     // Days: counting starts the working day after receipt, whatever the hour (Civil Code Art. 147).
     ['2026-03-02T07:00:00+07:00', '1 working day', '2026-03-03T17:00:00+07:00'],
     ['2026-03-02T16:59:00+07:00', '1 working day', '2026-03-03T17:00:00+07:00'],
-    // Out-of-hours receipt counts from the next working instant (LAW.md §3).
+    // Out-of-hours receipt counts from the next working instant (docs/law.md §3).
     ['2026-03-02T17:00:00+07:00', '1 working day', '2026-03-04T17:00:00+07:00'],
     ['2026-03-06T20:00:00+07:00', '1 working day', '2026-03-10T17:00:00+07:00'], // Friday evening
     ['2026-03-07T10:00:00+07:00', '1 working day', '2026-03-10T17:00:00+07:00'], // Saturday

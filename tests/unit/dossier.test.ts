@@ -72,7 +72,7 @@ describe('the dossier fold', () => {
     expect(s.unapplied.map((u) => u.reason)).toEqual([
       'step "zz" is not on the path of dossier D',
       'no supplement was requested',
-      'the appointment was already rescheduled once (LAW.md §2: one reschedule only)',
+      'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)',
       'dossier D is already withdrawn',
     ]);
     expect(s.status).toBe('withdrawn');

@@ -11,7 +11,7 @@ const offDates = (year: number) => holidayYears().find((y) => y.year === year)!.
 
 describe('holiday data', () => {
   it('has the calendar of next year, so deadlines never silently run out of data', () => {
-    // Data that expires is tested for expiry (STYLE.md habit 11): add data/holidays/vn/<year>.json
+    // Data that expires is tested for expiry: add data/holidays/vn/<year>.json
     // (npm run holidays:generate -- <year>, then the official schedule when published).
     const nextYear = new Date().getFullYear() + 1;
     expect(holidayYears().map((y) => y.year)).toContain(nextYear);
@@ -39,7 +39,7 @@ describe('holiday data', () => {
     }
   });
 
-  it('holds the official 2025 and 2026 civil-service schedules (LAW.md §4)', () => {
+  it('holds the official 2025 and 2026 civil-service schedules (docs/law.md §4)', () => {
     expect(offDates(2025)).toEqual(
       expect.arrayContaining(['2025-01-01', '2025-01-27', '2025-01-31', '2025-04-07', '2025-09-01', '2025-09-02']),
     );

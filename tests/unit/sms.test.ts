@@ -17,7 +17,7 @@ const context: NoticeContext = {
   digest: { date: '11/03', total: 2, perUnit: true, lines: [{ unitName: 'Thuế cơ sở', count: 2, dossierIds: ['HS-7', 'HS-9'] }] },
 };
 
-describe('SMS encodings (LAW.md §6)', () => {
+describe('SMS encodings (docs/law.md §6)', () => {
   it('removes Vietnamese accents properly: NFD, no marks, đ→d (not "?a")', () => {
     expect(unaccent('Đăng ký khai sinh cho Nguyễn Thị Ánh Tuyết, đã trả kết quả')).toBe('Dang ky khai sinh cho Nguyen Thi Anh Tuyet, da tra ket qua');
     expect(unaccent('Ỷ Ở Ữ Ẵ ợ ỵ')).toBe('Y O U A o y');

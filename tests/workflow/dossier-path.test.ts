@@ -35,7 +35,7 @@ describe('the dossier path on the local engines, in simulated time', () => {
       ['sign', 2, '2026-03-03T10:00:00+07:00', '2026-03-03T15:00:00+07:00', 'early'],
     ]);
     expect(r.stats.executions).toBe(1);
-    // Cost: one state entered per step when no checkpoint is needed (DESIGN.md target: at most 18).
+    // Cost: one state entered per step when no checkpoint is needed (target: at most 18).
     expect(r.stats.stateTransitions).toBeLessThanOrEqual(18);
   });
 

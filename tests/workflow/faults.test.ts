@@ -8,7 +8,7 @@ import { FAULT_KINDS, FaultPlan, abortExecutions, crashingTasks, faultySms, inje
 import { PROVINCE, completed, event, type Json, received } from '../support/events.ts';
 
 /**
- * A simulated month on the embedded stack with faults injected from a seeded schedule (issue 7): SNS
+ * A simulated month on the embedded stack with faults injected from a seeded schedule: SNS
  * throttling and 5xx on 30 % of calls, DynamoDB throttling and lost conditional races, task functions
  * crashing after their writes, executions failing and stopped mid-way. The same workload without faults
  * is the reference: every notice it sends is sent, exactly once (counted at the SNS edge), and the

@@ -9,7 +9,7 @@ import { PROVINCE, type Json } from '../support/events.ts';
 import { scanTable } from '../support/store.ts';
 
 /**
- * Issue 7, bad input: a seeded storm of hostile events at the intake, through the route function
+ * Bad input: a seeded storm of hostile events at the intake, through the route function
  * (most of it) and the local HTTP server (a few thousand). Every hostile event is answered 4xx naming
  * the field and the reason, never 5xx; the store is unchanged by them (a full scan before and after
  * each batch); valid events mixed in are accepted; the server still answers after the storm.
@@ -495,7 +495,7 @@ async function runBatch(cases: Case[], send: (c: Case, i: number) => Promise<Ans
   return { valid: valid.length, hostile: hostile.length, items: after.length };
 }
 
-describe('intake fuzz (issue 7: bad input)', () => {
+describe('intake fuzz (bad input)', () => {
   const cases = fc.sample(caseArb, { seed: SEED, numRuns: ROUTE_CASES + HTTP_CASES });
   const count = (from: Case[], kind: Expected['kind']) => from.filter((c) => c.expected.kind === kind).length;
 

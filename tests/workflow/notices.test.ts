@@ -54,7 +54,7 @@ describe('notices in simulated time', () => {
     // Land late at its own due (Tue 3/3 17:00); from Wed 4/3 07:00 (the day before the due) the apology goes out.
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
     expect(apology).toMatchObject({ unitId: 'vpdk', dueAt: '2026-03-04T07:00:00+07:00', status: 'sent' });
-    expect(r.rejected).toEqual([{ eventId: 'N-3-apology.issued-2026-03-05T10:00:00+07:00', reason: 'the appointment was already rescheduled once (LAW.md §2: one reschedule only)' }]);
+    expect(r.rejected).toEqual([{ eventId: 'N-3-apology.issued-2026-03-05T10:00:00+07:00', reason: 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)' }]);
     expect(r.dossiers[0]!.dueAt).toBe(apology.text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!.slice(1).reverse().join('-') + 'T17:00:00+07:00');
     expect(r.notices.filter((n) => n.kind === 'citizen.apology')).toHaveLength(1);
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as tasks from '../../functions/tasks.ts';
 import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS, taskStates } from '../../workflows/index.ts';
 
-describe('workflow wiring (STYLE.md habit 10)', () => {
+describe('workflow wiring', () => {
   it('every ${…} in the ASL has a substitution, and every substitution is used', () => {
     expect(placeholders(DOSSIER_PATH_ASL)).toEqual(Object.keys(TASK_FUNCTIONS).sort());
   });
