@@ -30,7 +30,7 @@
 import { formatInstant, parseInstant, DAY_MS } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
-import { TABLE_KEYS } from '../functions/adapters/table.ts';
+import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { landWorkload, UNITS_AT } from './workload.ts';
 
@@ -124,7 +124,7 @@ const observe = (s: LocalStack) => {
       ingest.billedMs += Math.max(1, Math.ceil(ms));
     }
   };
-  s.deps.store.client.middlewareStack.add(
+  s.store.table.doc.middlewareStack.add(
     (next, context) => async (args) => {
       type Attr = string | { S?: string } | undefined;
       const input = args.input as { ReturnConsumedCapacity?: string; ReturnValues?: string; Key?: Record<string, Attr>; Item?: Record<string, Attr> };

@@ -1,6 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { Store } from '../functions/adapters/store.ts';
-import { createTableInput } from '../functions/adapters/table.ts';
+import { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
+import { createTableInput } from '../functions/adapters/dynamodb/table.ts';
 import { sendDocumentsInProcess } from './dynalite-documents.ts';
 import { inProcessDynalite } from './dynalite-handler.ts';
 
@@ -17,9 +17,9 @@ const LOCAL_SKIPPED_MIDDLEWARE = [
 ];
 
 /** dynalite in this process, called without a socket, with the table built from the shared definition. */
-export async function startLocalStore(options: { path?: string } = {}): Promise<{ store: Store; close(): Promise<void> }> {
+export async function startLocalStore(options: { path?: string } = {}): Promise<{ store: DynamoStore; close(): Promise<void> }> {
   const dynalite = inProcessDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
-  const store = new Store(LOCAL_TABLE, {
+  const store = new DynamoStore(LOCAL_TABLE, {
     endpoint: 'http://dynalite.local',
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -32,10 +32,10 @@ export async function startLocalStore(options: { path?: string } = {}): Promise<
   // In process there is no network to sign for, retry over or identify to. The store's document
   // commands go straight to dynalite after the store's own counters; table administration keeps the
   // SDK's serialisation through the in-process request handler.
-  for (const name of LOCAL_SKIPPED_MIDDLEWARE) store.client.middlewareStack.remove(name);
-  sendDocumentsInProcess(store.client, dynalite);
+  for (const name of LOCAL_SKIPPED_MIDDLEWARE) store.table.doc.middlewareStack.remove(name);
+  sendDocumentsInProcess(store.table.doc, dynalite);
   try {
-    await store.client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE)));
+    await store.table.doc.send(new CreateTableCommand(createTableInput(LOCAL_TABLE)));
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceInUseException') throw err;
   }

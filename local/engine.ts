@@ -1,12 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
-import { executionName, type ExecutionStatus, type Executions } from '../functions/adapters/workflow.ts';
+import { executionName } from '../functions/app/execution-name.ts';
+import type { ExecutionStatus, Executions } from '../functions/app/ports.ts';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, taskStates, type TaskFunction } from '../workflows/index.ts';
 import type { LocalTaskTokens } from './tokens.ts';
 
-/** A Lambda handler as the local engine calls it. */
-export type LocalLambda = (payload: unknown, context: Context) => Promise<unknown>;
+/** A Lambda handler as the local engine calls it (a middy handler takes the abort signal's options too). */
+// biome-ignore lint/suspicious/noExplicitAny: each task's handler takes its own payload type.
+export type LocalLambda = (payload: any, context: Context, options?: { signal?: AbortSignal }) => Promise<unknown>;
 
 export interface EngineStats {
   executions: number;

@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { DeliveryResult, Notifier, OutgoingMessage } from '../functions/adapters/notifier.ts';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../functions/app/ports.ts';
 import { maskPhone } from '../functions/core/phone.ts';
 
 /**

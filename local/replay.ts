@@ -1,8 +1,9 @@
-import { controlSheet, foldDossier } from '../functions/core/dossier.ts';
+import { controlSheet } from '../functions/core/control-sheet.ts';
+import { foldDossier } from '../functions/core/dossier.ts';
 import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
 import { dossierEvents } from '../functions/app/dossiers.ts';
-import { presentSheet } from '../functions/app/intake.ts';
-import type { NoticeStatus } from '../functions/adapters/store.ts';
+import { presentSheet } from '../functions/app/sheet.ts';
+import type { NoticeStatus } from '../functions/schemas/records.ts';
 import { startLocalStack, type LocalStackOptions, type ReplayStats } from './stack.ts';
 
 /**
@@ -110,7 +111,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const until = input.until ?? last + 30 * DAY_MS;
 
   const stack = await startLocalStack({ ...input.stack, simulatedStart: earliest - 1000 });
-  const clock = stack.clock!;
+  const clock = stack.time!;
   const seenDossiers = new Set<string>();
   try {
     let delivered = 0;
@@ -159,7 +160,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     const statuses: Exclude<NoticeStatus, 'sending'>[] = ['sent', 'undeliverable', 'failed', 'cancelled', 'pending'];
     const notices: ReplayResult['notices'] = [];
     for (const status of statuses) {
-      for (const n of await deps.store.noticesByStatus(status)) {
+      for (const n of await deps.store.notices.byStatus(status)) {
         notices.push({
           noticeId: n.noticeId,
           kind: n.kind,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_BODY_BYTES } from '../functions/api.ts';
+import { MAX_BODY_BYTES } from '../functions/handlers/api.ts';
 import type { LocalStack } from './stack.ts';
 
 /** The cloud API's routes over HTTP on this machine (POST /events, GET /dossiers/{id}). */

@@ -1,18 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { route } from '../functions/api.ts';
-import type { Deps } from '../functions/app/deps.ts';
-import type { PolicyFile } from '../functions/schemas/policy.ts';
-import { loadCalendar, loadCatalogue, loadPolicy } from '../functions/reference/data.ts';
-import { makeCheckpoint, makeDigest, makeFinalize, makeNotify, makePlan, makeRegisterWait, makeStartStage, makeSweep } from '../functions/tasks.ts';
-import type { Notifier } from '../functions/adapters/notifier.ts';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
+import type { Deps, Notifier } from '../functions/app/ports.ts';
+import type { SweepResult } from '../functions/app/sweeper.ts';
 import { DAY_MS, MINUTE_MS, dayOf, startOfDay } from '../functions/core/instant.ts';
+import { makeApiHandler } from '../functions/handlers/api.ts';
+import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
+import { makeDigest, makeSweep, workflowTaskHandlers } from '../functions/handlers/tasks.ts';
+import { loadCalendar, loadCatalogue, loadPolicy } from '../functions/reference/data.ts';
+import type { PolicyFile } from '../functions/schemas/policy.ts';
 import type { TaskFunction } from '../workflows/index.ts';
-import type { SweepResult } from '../functions/app/tasks.ts';
+import { apiGatewayEvent } from './api-event.ts';
 import { startLocalStore } from './dynamo.ts';
 import { LocalExecutions, type LocalLambda } from './engine.ts';
 import { Outbox } from './outbox.ts';
-import { SimulatedClock } from './sim-clock.ts';
+import { SimulatedTime } from './simulated-time.ts';
 import { LocalTaskTokens } from './tokens.ts';
 
 export interface LocalStackOptions {
@@ -48,18 +50,25 @@ export interface ReplayStats {
   /** Executions still waiting (open dossiers) and executions that failed. */
   openExecutions: number;
   failedExecutions: number;
+  /** Dossiers the sweeper gave up restarting (their execution kept dying), with the reason on the dossier. */
+  quarantinedDossiers: number;
 }
 
 export interface LocalStack {
   deps: Deps;
+  /** The store as this stack built it (its table client, for tests and benches that read the table). */
+  store: DynamoStore;
   executions: LocalExecutions;
   tokens: LocalTaskTokens;
   outbox: Outbox;
-  clock: SimulatedClock | null;
+  /** The simulated time (fake Date and timers), when the stack runs on it. */
+  time: SimulatedTime | null;
   /** What the sweeper runs found and repaired, summed. */
   sweeps: SweepTotals;
   /** The intake API's routes, exactly as API Gateway would call them. */
   request(method: 'GET' | 'POST', path: string, body?: string): Promise<APIGatewayProxyResult>;
+  /** The API's Lambda handler, called with an API Gateway event. */
+  invokeApi(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   stats(): ReplayStats;
   close(): Promise<void>;
 }
@@ -76,7 +85,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const logger = new Logger({ serviceName: 'dunghan-local', logLevel: options.logLevel ?? 'SILENT' });
   const tokens = new LocalTaskTokens();
   const outbox = new Outbox({ ...(options.outboxFile ? { file: options.outboxFile } : {}), print: options.printOutbox ?? false });
-  let clock: SimulatedClock | null = null;
+  let clock: SimulatedTime | null = null;
   const deps: Deps = {
     store: local.store,
     callbacks: tokens,
@@ -89,21 +98,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     logger,
     unitCache: new Map(),
   };
-  const getDeps = () => deps;
-  const lambdas: Record<TaskFunction, LocalLambda> = {
-    PlanFunctionArn: makePlan(getDeps),
-    StartStageFunctionArn: makeStartStage(getDeps),
-    RegisterWaitFunctionArn: makeRegisterWait(getDeps),
-    CheckpointFunctionArn: makeCheckpoint(getDeps),
-    NotifyFunctionArn: makeNotify(getDeps),
-    FinalizeFunctionArn: makeFinalize(getDeps),
-  };
+  // The same handlers as the Lambda functions, on this stack's adapters.
+  const runtime: HandlerRuntime = { logger, deps: () => deps };
+  const lambdas: Record<TaskFunction, LocalLambda> = workflowTaskHandlers(runtime);
   if (options.wrapTask) for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
   const executions = new LocalExecutions(lambdas, tokens, logger);
   let scheduledRunning = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
-    clock = new SimulatedClock(options.simulatedStart, { busy: () => local.store.stats.inFlight + executions.inFlight + scheduledRunning });
+    clock = new SimulatedTime(options.simulatedStart, { busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning });
   }
   // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
   // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
@@ -127,21 +130,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }, ms);
     timers.add(t);
   };
-  const digestHandler = makeDigest(getDeps);
+  const digestHandler = makeDigest(runtime);
   const scheduleDigest = () => {
     const now = Date.now();
     let next = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
     if (next <= now) next += DAY_MS;
-    later(next - now, () => runScheduled('digest', () => digestHandler({}, {} as never), 2, scheduleDigest));
+    later(next - now, () => runScheduled('digest', () => digestHandler({}, scheduledContext('digest')), 2, scheduleDigest));
   };
   scheduleDigest();
-  const sweepHandler = makeSweep(getDeps);
-  const sweeps: SweepTotals = { runs: 0, failedRuns: 0, restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, errors: 0 };
+  const sweepHandler = makeSweep(runtime);
+  const sweeps: SweepTotals = { runs: 0, failedRuns: 0, restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, quarantined: 0, errors: 0 };
   const sweepEvery = (options.sweepEveryMinutes ?? 15) * MINUTE_MS;
   const sweepOnce = async () => {
     sweeps.runs++;
     try {
-      const r = await sweepHandler({}, {} as never);
+      const r = await sweepHandler({}, scheduledContext('sweep'));
       for (const k of Object.keys(r) as (keyof SweepResult)[]) sweeps[k] += r[k];
     } catch (err) {
       sweeps.failedRuns++;
@@ -150,22 +153,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const scheduleSweep = () => later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
   if (sweepEvery > 0) scheduleSweep();
+  const apiHandler = makeApiHandler(runtime);
+  let requests = 0;
+  const invokeApi = (event: APIGatewayProxyEvent) => apiHandler(event, lambdaContext('api', ++requests));
   const stack: LocalStack = {
     deps,
+    store: local.store,
     executions,
     tokens,
     outbox,
-    clock,
+    time: clock,
     sweeps,
-    request: (method, path, body) => route(deps, { httpMethod: method, path, body: body ?? null, isBase64Encoded: false }),
+    request: (method, path, body) => invokeApi(apiGatewayEvent(method, path, body ?? null)),
+    invokeApi,
     stats: () => ({
       executions: executions.stats.executions,
       stateTransitions: executions.stats.stateTransitions,
       lambdaInvocations: executions.stats.lambdaInvocations,
-      storeReads: local.store.stats.reads,
-      storeWrites: local.store.stats.writes,
+      storeReads: local.store.table.stats.reads,
+      storeWrites: local.store.table.stats.writes,
       openExecutions: executions.stats.runningExecutions,
       failedExecutions: executions.stats.failedExecutions,
+      quarantinedDossiers: sweeps.quarantined,
     }),
     async close() {
       for (const t of timers) clearTimeout(t);
@@ -180,3 +189,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   options.observe?.(stack);
   return stack;
 }
+
+/** The Lambda context the local runtime hands its handlers (Powertools puts the request id in each log line). */
+function lambdaContext(functionName: string, request: number): Context {
+  return { functionName: `dunghan-local-${functionName}`, awsRequestId: `local-${functionName}-${request}` } as Context;
+}
+
+let scheduledRuns = 0;
+const scheduledContext = (name: string) => lambdaContext(name, ++scheduledRuns);

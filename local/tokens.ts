@@ -1,4 +1,4 @@
-import type { TaskCallbacks } from '../functions/adapters/workflow.ts';
+import type { TaskCallbacks } from '../functions/app/ports.ts';
 
 interface Parked {
   resolve(output: Record<string, unknown>): void;

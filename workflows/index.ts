@@ -2,7 +2,7 @@ import definition from './dossier-path.asl.json' with { type: 'json' };
 
 /**
  * The dossier-path workflow as the two runtimes load it. Each `${…}` placeholder in the ASL names a
- * Lambda function; TASK_FUNCTIONS maps it to the export of functions/tasks.ts that implements it.
+ * Lambda function; TASK_FUNCTIONS maps it to the export of functions/main/tasks.ts that implements it.
  * CDK passes the deployed ARNs as definitionSubstitutions; the local engine binds each Task state to
  * the same handler in process.
  */

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { DeliveryResult, Notifier, OutgoingMessage } from './notifier.ts';
+import { isTransientError } from '../app/errors.ts';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../app/ports.ts';
 
 /**
  * SMS through SNS: Publish to the phone number as Transactional with the registered sender ID (Vietnam
@@ -12,8 +13,6 @@ import type { DeliveryResult, Notifier, OutgoingMessage } from './notifier.ts';
  * other error is the provider's final word: the notice is recorded as failed with its reason.
  */
 
-const RETRYABLE = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'InternalErrorException', 'InternalFailure', 'ServiceUnavailable', 'KMSThrottlingException']);
-
 export interface SnsNotifierOptions {
   senderId?: string;
   escalationTopicArn?: string;
@@ -23,11 +22,6 @@ export interface SnsNotifierOptions {
   baseDelayMs?: number;
   /** How to wait (tests pass a fake). @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
-}
-
-export function isRetryable(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  return RETRYABLE.has(e.name ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500 || e.$metadata?.httpStatusCode === 429;
 }
 
 export class SnsNotifier implements Notifier {
@@ -80,7 +74,7 @@ export class SnsNotifier implements Notifier {
         await this.client.send(command);
         return { status: 'sent' };
       } catch (err) {
-        if (!isRetryable(err)) {
+        if (!isTransientError(err)) {
           const e = err as { name?: string; message?: string };
           return { status: 'failed', reason: `${e.name ?? 'Error'}: ${e.message ?? ''}`.trim() };
         }

@@ -1,21 +1,14 @@
 import { foldDossier, type DossierState } from '../core/dossier.ts';
 import type { UnitRef } from '../core/policy.ts';
 import { parseEvent, type DossierEvent } from '../schemas/events.ts';
-import type { Unit } from '../adapters/store.ts';
-import { UNIT_CACHE_MS, type Deps } from './deps.ts';
-
-/** Thrown when a stored record no longer parses: data corruption, never a client error. */
-export class StoredDataError extends Error {
-  override readonly name = 'Dunghan.StoredDataError';
-}
-
-export class DossierNotFoundError extends Error {
-  override readonly name = 'Dunghan.DossierNotFound';
-}
+import type { Unit } from '../schemas/records.ts';
+import { DossierNotFoundError, StoredDataError } from './errors.ts';
+import type { Deps } from './ports.ts';
+import { UNIT_CACHE_MS } from './timing.ts';
 
 /** The events of a dossier, parsed again by the contract's schemas. */
 export async function dossierEvents(deps: Deps, dossierId: string): Promise<DossierEvent[]> {
-  const stored = await deps.store.dossierEvents(dossierId);
+  const stored = await deps.store.events.ofDossier(dossierId);
   return stored.map((s) => {
     const parsed = parseEvent(JSON.parse(s.body));
     if (!parsed.ok || parsed.event.type === 'unit.upserted') {
@@ -38,7 +31,7 @@ export async function cachedUnit(deps: Deps, unitId: string): Promise<Unit | nul
   const now = deps.now();
   const hit = deps.unitCache.get(unitId);
   if (hit && hit.until > now) return hit.unit;
-  const unit = await deps.store.getUnit(unitId);
+  const unit = await deps.store.units.get(unitId);
   deps.unitCache.set(unitId, { unit, until: now + UNIT_CACHE_MS });
   return unit;
 }

@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from './calendar.ts';
 import { deriveClock } from './clock.ts';
-import { controlSheet, type DossierState } from './dossier.ts';
+import { controlSheet } from './control-sheet.ts';
+import type { DossierState } from './dossier.ts';
 import { DAY_MS, MINUTE_MS, dayOf, startOfDay, type Instant } from './instant.ts';
 import type { PolicyFile, PolicySettings } from '../schemas/policy.ts';
 
@@ -13,7 +14,8 @@ import type { PolicyFile, PolicySettings } from '../schemas/policy.ts';
 
 export const NOTICE_KINDS = ['step.warning', 'apology.due', 'citizen.apology', 'head.escalation', 'digest'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
-export type Audience = 'unit' | 'head' | 'citizen';
+export const AUDIENCES = ['unit', 'head', 'citizen'] as const;
+export type Audience = (typeof AUDIENCES)[number];
 
 export const AUDIENCE: Record<NoticeKind, Audience> = {
   'step.warning': 'unit',

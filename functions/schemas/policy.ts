@@ -38,6 +38,14 @@ export const PolicyFileSchema = z
     id: z.string().min(1),
     note: z.string().optional(),
     defaults: PolicySettingsSchema,
+    /** How the sweeper treats a dossier whose execution keeps dying (province-wide). */
+    operations: z
+      .object({
+        /** Restarts in a row that die before a wait, after which the dossier is quarantined with its reason. */
+        maxRestarts: z.number().int().min(0).max(20),
+      })
+      .strict()
+      .default({ maxRestarts: 3 }),
     procedures: z.record(z.string(), PolicySettingsSchema.partial().strict()).default({}),
   })
   .strict();

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -13,6 +14,8 @@ export interface AlarmsProps {
   deadLetters: IQueue;
   api: RestApi;
   functions: Record<string, IFunction>;
+  /** The sweeper's log group: it logs every dossier it quarantines (functions/app/sweeper.ts). */
+  sweeperLogs: logs.ILogGroup;
   /** Where alarms go (the operators' topic). */
   topic: ITopic;
 }
@@ -46,6 +49,21 @@ export class Alarms extends Construct {
       0.9,
       'Fewer than 90 % of SMS were delivered in the last hour (carrier receipts are unreliable in Vietnam: check before acting).',
       cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    );
+    // The sweeper gave up on a dossier whose execution kept dying: someone must repair its data.
+    const quarantined = new logs.MetricFilter(this, 'dossiers-quarantined-filter', {
+      logGroup: props.sweeperLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'sweep: dossier quarantined'),
+      metricNamespace: 'dunghan',
+      metricName: 'DossiersQuarantined',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    alarm(
+      'dossiers-quarantined',
+      quarantined.metric({ statistic: 'Sum', period: Duration.minutes(15) }),
+      1,
+      'The sweeper quarantined a dossier after its execution died on every restart: GET /dossiers/{id} gives the reason.',
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`errors-${name}`, fn.metricErrors(fiveMinutes), 1, `Lambda ${name} reported errors.`);

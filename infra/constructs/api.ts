@@ -25,7 +25,7 @@ export class IntakeApi extends Construct {
   constructor(scope: Construct, id: string, props: IntakeApiProps) {
     super(scope, id);
     this.ingest = new DunghanFunction(this, 'ingest', {
-      entry: 'functions/api.ts',
+      entry: 'functions/main/api.ts',
       handler: 'handler',
       description: 'dunghan: POST /events, GET /dossiers/{id}',
       key: props.key,

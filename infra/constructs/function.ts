@@ -10,9 +10,9 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 
 export interface DunghanFunctionProps {
-  /** The export of functions/tasks.ts or functions/api.ts that handles the invocation. */
+  /** The export of functions/main/tasks.ts or functions/main/api.ts that handles the invocation. */
   handler: string;
-  /** @default 'functions/tasks.ts' */
+  /** @default 'functions/main/tasks.ts' */
   entry?: string;
   description: string;
   /** @default Duration.seconds(30) */
@@ -42,7 +42,7 @@ export class DunghanFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     super(scope, id, {
-      entry: `${ROOT}${props.entry ?? 'functions/tasks.ts'}`,
+      entry: `${ROOT}${props.entry ?? 'functions/main/tasks.ts'}`,
       handler: props.handler,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE_KEYS, type KeyAttribute } from '../../functions/adapters/table.ts';
+import { TABLE_KEYS, type KeyAttribute } from '../../functions/adapters/dynamodb/table.ts';
 
 export interface DossierTableProps {
   key: IKey;

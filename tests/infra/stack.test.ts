@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_KEYS } from '../../functions/adapters/table.ts';
+import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table.ts';
 import { buildApp } from '../../infra/app.ts';
 import { DossierTable } from '../../infra/constructs/table.ts';
 import { placeholders, DOSSIER_PATH_ASL, TASK_FUNCTIONS } from '../../workflows/index.ts';
@@ -132,9 +132,15 @@ describe('the AWS stack', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 7 * * ? *)', ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh' });
   });
 
-  it('alarms on failed and timed-out executions, dead letters, SMS delivery, API 5xx and Lambda errors', () => {
+  it('alarms on failed and timed-out executions, dead letters, SMS delivery, API 5xx, Lambda errors and quarantines', () => {
     const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.MetricName);
-    expect(metrics).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'SMSSuccessRate', '5XXError', 'Errors']));
+    expect(metrics).toEqual(
+      expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'SMSSuccessRate', '5XXError', 'Errors', 'DossiersQuarantined']),
+    );
+    // The sweeper's quarantine log line is the metric, from the sweeper's own log group.
+    const [, filter] = ofType('AWS::Logs::MetricFilter')[0]!;
+    expect(filter.Properties).toMatchObject({ FilterPattern: '{ $.message = "sweep: dossier quarantined" }' });
+    expect(JSON.stringify(filter.Properties!.LogGroupName)).toContain('sweeperlogs');
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(9);
   });
 

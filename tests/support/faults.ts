@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Notifier } from '../../functions/adapters/notifier.ts';
 import { SnsNotifier } from '../../functions/adapters/sns.ts';
-import type { Store } from '../../functions/adapters/store.ts';
+import type { DynamoStore } from '../../functions/adapters/dynamodb/store.ts';
+import type { Notifier } from '../../functions/app/ports.ts';
 import type { LocalExecutions, LocalLambda } from '../../local/engine.ts';
 import { seededRandom } from '../../local/tools/random.ts';
 import type { TaskFunction } from '../../workflows/index.ts';
@@ -110,8 +110,8 @@ export function faultySms(plan: FaultPlan): { notifier: Notifier; accepted: Map<
 }
 
 /** Throttling and lost conditional races on every DynamoDB call of the store. */
-export function injectStoreFaults(store: Store, plan: FaultPlan): void {
-  store.client.middlewareStack.add(
+export function injectStoreFaults(store: DynamoStore, plan: FaultPlan): void {
+  store.table.doc.middlewareStack.add(
     (next) => async (args) => {
       if (plan.chance(plan.rates.dynamoThrottle)) {
         plan.count('dynamoThrottled');

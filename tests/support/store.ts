@@ -1,12 +1,12 @@
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../../functions/adapters/store.ts';
+import type { DynamoStore } from '../../functions/adapters/dynamodb/store.ts';
 
 /** Every item of the store's table as JSON, sorted by key: a picture to compare before and after. */
-export async function scanTable(store: Store): Promise<string[]> {
+export async function scanTable(store: DynamoStore): Promise<string[]> {
   const items: Record<string, unknown>[] = [];
   let start: ScanCommandOutput['LastEvaluatedKey'];
   do {
-    const page = await store.client.send(new ScanCommand({ TableName: store.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    const page = await store.table.doc.send(new ScanCommand({ TableName: store.table.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);

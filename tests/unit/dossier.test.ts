@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { controlSheet, foldDossier, judge } from '../../functions/core/dossier.ts';
+import { controlSheet, judge } from '../../functions/core/control-sheet.ts';
+import { foldDossier } from '../../functions/core/dossier.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
 import { parseEvent, type DossierEvent } from '../../functions/schemas/events.ts';
 import { at, calendar } from '../support/calendar.ts';

@@ -2,7 +2,8 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SfnExecutions, executionName } from '../../functions/adapters/workflow.ts';
+import { SfnExecutions } from '../../functions/adapters/sfn.ts';
+import { executionName } from '../../functions/app/execution-name.ts';
 import { IdSchema } from '../../functions/schemas/events.ts';
 
 const sfn = mockClient(SFNClient);

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../functions/adapters/notifier.ts';
+import type { OutgoingMessage } from '../../functions/app/ports.ts';
 import { SnsNotifier } from '../../functions/adapters/sns.ts';
 
 const sns = mockClient(SNSClient);

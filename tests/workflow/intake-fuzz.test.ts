@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, route } from '../../functions/api.ts';
+import { MAX_BODY_BYTES } from '../../functions/handlers/api.ts';
+import { apiGatewayEvent } from '../../local/api-event.ts';
 import { formatInstant, parseInstant } from '../../functions/core/instant.ts';
 import { serveHttp } from '../../local/server.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
@@ -421,7 +422,7 @@ interface Answer {
 
 const viaRoute = async (c: Case, base64: boolean): Promise<Answer> => {
   const body = c.body !== null && base64 ? Buffer.from(c.body, 'utf8').toString('base64') : c.body;
-  const r = await route(stack.deps, { httpMethod: c.method, path: c.path, body, isBase64Encoded: base64 && c.body !== null });
+  const r = await stack.invokeApi(apiGatewayEvent(c.method, c.path, body, { isBase64Encoded: base64 && c.body !== null }));
   return { status: r.statusCode, body: r.body };
 };
 const CONTENT_TYPES = ['application/json', 'text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'];
@@ -472,8 +473,8 @@ async function runBatch(cases: Case[], send: (c: Case, i: number) => Promise<Ans
     const problem = check(c, await send({ ...c, body }, i));
     if (problem) failures.push(`${c.label}: ${problem}`);
   }
-  await stack.clock!.settle();
-  const before = await scanTable(stack.deps.store);
+  await stack.time!.settle();
+  const before = await scanTable(stack.store);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -485,8 +486,8 @@ async function runBatch(cases: Case[], send: (c: Case, i: number) => Promise<Ans
       }
     }),
   );
-  await stack.clock!.settle();
-  const after = await scanTable(stack.deps.store);
+  await stack.time!.settle();
+  const after = await scanTable(stack.store);
   if (after.length !== before.length || after.some((item, i) => item !== before[i])) {
     const added = after.filter((x) => !before.includes(x)).map((x) => `+ ${x.slice(0, 160)}`);
     const removed = before.filter((x) => !after.includes(x)).map((x) => `- ${x.slice(0, 160)}`);
@@ -537,7 +538,7 @@ describe('intake fuzz (bad input)', () => {
         if (abortAfterMs !== undefined) realSetTimeout(() => socket.destroy(), abortAfterMs);
         else socket.end();
       });
-    const before = await scanTable(stack.deps.store);
+    const before = await scanTable(stack.store);
     const statusOf = (reply: string) => Number(reply.slice(9, 12));
     for (const target of ['http://[', 'http://x:99999/events', 'http:', 'mailto:x', 'x']) {
       const reply = await raw(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
@@ -549,7 +550,7 @@ describe('intake fuzz (bad input)', () => {
     expect(statusOf(await raw('POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'))).toBe(400);
     expect(statusOf(await raw('\u0000\u0001 garbage\r\n\r\n'))).toBe(400);
     expect(statusOf(await raw('POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\u00ff\u00fe\u00fd\u00fc'))).toBe(400);
-    expect(await scanTable(stack.deps.store)).toEqual(before);
+    expect(await scanTable(stack.store)).toEqual(before);
   });
 
   it('still serves after the storm: a new dossier is accepted and its control sheet read back', async () => {

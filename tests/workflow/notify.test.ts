@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NoticeRecord } from '../../functions/adapters/store.ts';
-import { CLAIM_LEASE_MS } from '../../functions/app/deps.ts';
-import { notifyStep } from '../../functions/app/tasks.ts';
+import { notifyStep } from '../../functions/app/notices/notify.ts';
+import { CLAIM_LEASE_MS } from '../../functions/app/timing.ts';
+import type { NoticeRecord } from '../../functions/schemas/records.ts';
 import { MINUTE_MS, formatInstant, parseInstant } from '../../functions/core/instant.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { PROVINCE, received } from '../support/events.ts';
@@ -40,25 +40,25 @@ afterAll(async () => {
 
 describe('Notify gives the next wait of its step', () => {
   it("keeps the checkpoint's wait when it settles what it was handed", async () => {
-    expect(await stack.deps.store.putNotice(notice('N-settled'))).toBe(true);
+    expect(await stack.deps.store.notices.put(notice('N-settled'))).toBe(true);
     expect(await notifyStep(stack.deps, 'NT-1', ['N-settled'], PLANNED)).toEqual({ sent: 1, settled: 1, timeoutSeconds: PLANNED });
-    expect(await stack.deps.store.getNotice('NT-1', 'N-settled')).toMatchObject({ status: 'sent' });
+    expect(await stack.deps.store.notices.get('NT-1', 'N-settled')).toMatchObject({ status: 'sent' });
   });
 
   it('ends the wait when a claim held by another sender would be stale, then takes the notice over, once', async () => {
-    const { store } = stack.deps;
-    expect(await store.putNotice(notice('N-held'))).toBe(true);
+    const { notices: store } = stack.deps.store;
+    expect(await store.put(notice('N-held'))).toBe(true);
     // Another sender (say this function's attempt that crashed after claiming) holds it.
-    expect(await store.claimNotice('NT-1', 'N-held', { claimId: 'other', at: formatInstant(Date.now()) })).toBe(true);
+    expect(await store.claim('NT-1', 'N-held', { claimId: 'other', at: formatInstant(Date.now()) })).toBe(true);
     const lease = Math.ceil((CLAIM_LEASE_MS + 1000) / 1000);
     expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 0, settled: 0, timeoutSeconds: lease });
-    expect(await store.getNotice('NT-1', 'N-held')).toMatchObject({ status: 'sending', claimId: 'other' });
+    expect(await store.get('NT-1', 'N-held')).toMatchObject({ status: 'sending', claimId: 'other' });
     // A shorter planned wait stays.
     expect((await notifyStep(stack.deps, 'NT-1', ['N-held'], 30)).timeoutSeconds).toBe(30);
 
-    await stack.clock!.advanceTo(START + lease * 1000);
+    await stack.time!.advanceTo(START + lease * 1000);
     expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 1, settled: 1, timeoutSeconds: PLANNED });
-    expect(await store.getNotice('NT-1', 'N-held')).toMatchObject({ status: 'sent' });
+    expect(await store.get('NT-1', 'N-held')).toMatchObject({ status: 'sent' });
     expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 0, settled: 0, timeoutSeconds: PLANNED });
     expect(stack.outbox.messages.filter((m) => m.noticeId === 'N-held')).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import * as tasks from '../../functions/tasks.ts';
+import * as tasks from '../../functions/main/tasks.ts';
 import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS, taskStates } from '../../workflows/index.ts';
 
 describe('workflow wiring', () => {
@@ -9,7 +9,7 @@ describe('workflow wiring', () => {
     expect(placeholders(DOSSIER_PATH_ASL)).toEqual(Object.keys(TASK_FUNCTIONS).sort());
   });
 
-  it('every Task state has a handler exported by functions/tasks.ts, bound locally', () => {
+  it('every Task state has a handler exported by functions/main/tasks.ts, bound locally', () => {
     const states = taskStates();
     expect(states.map((s) => s.stateName).sort()).toEqual(['Checkpoint', 'Finalize', 'Notify', 'Plan', 'StartStage', 'WaitForStep']);
     for (const s of states) {

@@ -1,15 +1,20 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { z } from 'zod';
+import type { Deps } from '../app/ports.ts';
+import { DynamoStore } from '../adapters/dynamodb/store.ts';
+import { SfnCallbacks, SfnExecutions } from '../adapters/sfn.ts';
+import { SnsNotifier } from '../adapters/sns.ts';
+import type { HandlerRuntime } from '../handlers/runtime.ts';
 import { loadCalendar, loadCatalogue, loadPolicy } from '../reference/data.ts';
 import { describeZodError } from '../schemas/errors.ts';
-import type { Deps } from '../app/deps.ts';
-import { SnsNotifier } from './sns.ts';
-import { Store } from './store.ts';
-import { SfnCallbacks, SfnExecutions } from './workflow.ts';
 
-/** Configuration of the Lambda functions: parsed once at cold start, loud when something is missing. */
+/**
+ * The composition root of the Lambda functions: the AWS adapters behind the application's ports.
+ * Configuration is parsed once, at the first invocation, and is loud when something is missing.
+ */
 const EnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
@@ -20,6 +25,11 @@ const EnvSchema = z.object({
   SMS_SENDER_ID: z.string().max(11).optional(),
 });
 
+// Clients and observability once per process; their configuration comes from the Lambda environment
+// (POWERTOOLS_SERVICE_NAME, the X-Ray daemon), so creating them reads no dunghan variable.
+const logger = new Logger({ serviceName: 'dunghan' });
+const tracer = new Tracer({ serviceName: 'dunghan' });
+
 let deps: Deps | undefined;
 
 /** The AWS adapters, built on first use (importing a handler module never reads the environment). */
@@ -28,20 +38,22 @@ export function awsDeps(): Deps {
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) throw new Error(`configuration: ${describeZodError(parsed.error)}`);
   const env = parsed.data;
-  const sfn = new SFNClient({});
+  const sfn = tracer.captureAWSv3Client(new SFNClient({}));
   const sfnExecutions = () => {
     if (!env.STATE_MACHINE_ARN) throw new Error('configuration: STATE_MACHINE_ARN is not set for this function');
     return new SfnExecutions(sfn, env.STATE_MACHINE_ARN);
   };
-  deps = {
-    store: new Store(env.TABLE_NAME),
+  const store = new DynamoStore(env.TABLE_NAME);
+  tracer.captureAWSv3Client(store.table.doc);
+  const built: Deps = {
+    store,
     callbacks: new SfnCallbacks(sfn),
     executions: {
       start: (dossierId, attempt) => sfnExecutions().start(dossierId, attempt),
       status: (dossierId, attempt) => sfnExecutions().status(dossierId, attempt),
     },
     // The adapter owns SMS retries (backoff, then the workflow's): no second retry layer in the client.
-    notifier: new SnsNotifier(new SNSClient({ maxAttempts: 1 }), {
+    notifier: new SnsNotifier(tracer.captureAWSv3Client(new SNSClient({ maxAttempts: 1 })), {
       ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
       ...(env.ESCALATION_TOPIC_ARN ? { escalationTopicArn: env.ESCALATION_TOPIC_ARN } : {}),
     }),
@@ -49,8 +61,11 @@ export function awsDeps(): Deps {
     catalogue: loadCatalogue(env.CATALOGUE_ID),
     policy: loadPolicy(env.POLICY_ID),
     now: () => Date.now(),
-    logger: new Logger({ serviceName: 'dunghan' }),
+    logger,
     unitCache: new Map(),
   };
-  return deps;
+  deps = built;
+  return built;
 }
+
+export const awsRuntime: HandlerRuntime = { logger, tracer, deps: awsDeps };

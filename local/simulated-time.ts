@@ -13,7 +13,7 @@ export interface Activity {
   busy(): number;
 }
 
-export class SimulatedClock {
+export class SimulatedTime {
   private readonly clock: ReturnType<typeof install>;
 
   constructor(

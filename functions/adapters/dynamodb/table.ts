@@ -20,8 +20,6 @@ export const TABLE_KEYS = {
   indexes: [
     // Open dossiers by next checkpoint: the sweeper's "what is due by now".
     { indexName: 'byCheckpoint', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
-    // Dossiers by unit and status, by due instant: reports and the daily digest.
-    { indexName: 'byUnitStatus', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
     // Notices by status: what is still to send (pending, and claimed by a sender: both unsettled).
     { indexName: 'byNoticeStatus', partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' } },
     // Executions under watch, by the instant they must have called again: the sweeper's dead executions.

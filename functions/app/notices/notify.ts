@@ -1,0 +1,132 @@
+import { controlSheet } from '../../core/control-sheet.ts';
+import { formatInstant, type Instant } from '../../core/instant.ts';
+import { composeNotice, type NoticeContext } from '../../core/messages.ts';
+import { newAppointment, policyFor } from '../../core/policy.ts';
+import { cachedUnit, loadDossier } from '../dossiers.ts';
+import { ingestEvent } from '../intake.ts';
+import type { Deps } from '../ports.ts';
+import { isTransientError } from '../errors.ts';
+import { CLAIM_LEASE_MS, TAKE_OVER_AFTER_MS } from '../timing.ts';
+import { claim, claimable, sendAndSettle, STALE_CLAIM_TAKEN_OVER } from './sender.ts';
+
+/**
+ * Sends a dossier's pending notices whose window is open, each once (claimed first: see sender.ts). A
+ * sent citizen apology is the dossier's one reschedule: it is recorded as an apology.issued event,
+ * through the same intake as an officer's. `heldElsewhere`: a notice handed over was
+ * claimed by another sender (perhaps this function's own attempt that crashed after claiming, which the
+ * workflow retries): the step's wait then ends when that claim would be stale, so that a dead sender
+ * delays its notice by the lease, not until the sweeper.
+ */
+export async function notify(
+  deps: Deps,
+  dossierId: string,
+  noticeIds: readonly string[],
+): Promise<{ sent: number; settled: number; heldElsewhere: boolean }> {
+  let sent = 0;
+  let settled = 0;
+  let heldElsewhere = false;
+  const { state, events } = await loadDossier(deps, dossierId);
+  const now = deps.now();
+  const settings = policyFor(deps.policy, state.procedureCode);
+  const sheet = controlSheet(deps.calendar, state, now);
+  const received = events.find((e) => e.type === 'dossier.received');
+  const applicantPhone = received?.type === 'dossier.received' ? received.applicant.phone : null;
+  for (const id of noticeIds) {
+    const notice = await deps.store.notices.get(dossierId, id);
+    const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
+    if (notice?.status === 'sending' && !claimable(notice, staleBefore)) heldElsewhere = true;
+    if (!notice || !claimable(notice, staleBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
+    const at = formatInstant(now);
+    const claimId = await claim(deps, notice, now);
+    if (claimId === null) {
+      heldElsewhere = true;
+      continue;
+    }
+    if (notice.status === 'sending') deps.logger.warn(STALE_CLAIM_TAKEN_OVER, { dossierId, noticeId: id });
+    if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
+      await deps.store.notices.settle(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' }, claimId);
+      settled++;
+      continue;
+    }
+    const unit = await cachedUnit(deps, notice.unitId);
+    const subject = notice.subjectUnitId === notice.unitId ? unit : await cachedUnit(deps, notice.subjectUnitId);
+    const context: NoticeContext = {
+      dossierId,
+      procedureName: state.procedureName,
+      unitName: unit?.name ?? notice.unitId,
+      subjectUnitName: subject?.name ?? notice.subjectUnitId,
+      dueAt: notice.kind === 'step.warning' ? (sheet.steps.find((s) => s.stepId === notice.stepId)?.dueAt ?? null) : sheet.statutoryDueAt,
+      rung: notice.rung,
+      stepId: notice.stepId,
+    };
+    let newDueAt: Instant | null = null;
+    const reason = `chậm xử lý tại ${context.subjectUnitName}`;
+    if (notice.kind === 'citizen.apology') {
+      newDueAt = newAppointment(deps.calendar, state, now);
+      context.reason = reason;
+      context.newDueAt = newDueAt;
+    }
+    const message = composeNotice(notice.kind, context, settings);
+    const phoneText = notice.audience === 'citizen' ? applicantPhone : unit ? unit.head.phone : null;
+    const result = await sendAndSettle(deps, notice, phoneText, message, at, claimId);
+    settled++;
+    if (result.status !== 'sent') continue;
+    sent++;
+    if (notice.kind === 'citizen.apology' && newDueAt !== null) {
+      // docs/law.md §2: the apology states a new date, and the appointment is rescheduled once.
+      await recordApology(deps, { noticeId: id, dossierId, unitId: notice.unitId, at, reason, newDueAt });
+    }
+  }
+  return { sent, settled, heldElsewhere };
+}
+
+/**
+ * Records a sent citizen apology as the dossier's reschedule. The SMS is out: a refusal cannot undo it,
+ * so it is logged as an error (ids only) for the operators, never dropped silently; a transient error
+ * is thrown for the workflow to retry.
+ */
+async function recordApology(
+  deps: Deps,
+  a: { noticeId: string; dossierId: string; unitId: string; at: string; reason: string; newDueAt: Instant },
+): Promise<void> {
+  const eventId = `dunghan:${a.noticeId.replaceAll('/', ':')}`;
+  const event = {
+    eventId,
+    type: 'apology.issued',
+    at: a.at,
+    dossierId: a.dossierId,
+    unitId: a.unitId,
+    reason: a.reason,
+    newDueAt: formatInstant(a.newDueAt),
+  };
+  let refusal: string | null;
+  try {
+    const outcome = await ingestEvent(deps, event);
+    refusal = outcome.status === 'kept' ? outcome.reason : null;
+  } catch (err) {
+    if (isTransientError(err)) throw err;
+    refusal = `${(err as Error).name}: ${(err as Error).message}`;
+  }
+  if (refusal !== null) {
+    deps.logger.error(APOLOGY_NOT_RECORDED, { dossierId: a.dossierId, noticeId: a.noticeId, eventId, reason: refusal });
+  }
+}
+
+export const APOLOGY_NOT_RECORDED = 'notice: a citizen apology was sent but its reschedule was not recorded';
+
+/**
+ * The Notify task: sends, then gives the step's next wait. The checkpoint planned it (`timeoutSeconds`);
+ * when a notice is held by another sender, the wait ends once that claim would be stale.
+ */
+export async function notifyStep(
+  deps: Deps,
+  dossierId: string,
+  noticeIds: readonly string[],
+  plannedSeconds: number | undefined,
+): Promise<{ sent: number; settled: number; timeoutSeconds: number }> {
+  const { sent, settled, heldElsewhere } = await notify(deps, dossierId, noticeIds);
+  // An execution started on the definition before Notify gave the wait (no planned value) ignores it.
+  const planned = plannedSeconds ?? deps.policy.defaults.maxCheckpointSeconds;
+  const takeOver = Math.ceil(TAKE_OVER_AFTER_MS / 1000);
+  return { sent, settled, timeoutSeconds: heldElsewhere ? Math.min(planned, takeOver) : planned };
+}

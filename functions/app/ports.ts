@@ -1,0 +1,136 @@
+import type { WorkingCalendar } from '../core/calendar.ts';
+import type { Instant } from '../core/instant.ts';
+import type { Audience, NoticeKind } from '../core/policy.ts';
+import type { Catalogue } from '../schemas/catalogue.ts';
+import type { PolicyFile } from '../schemas/policy.ts';
+import type {
+  DossierMeta,
+  DossierOutcome,
+  DossierSnapshot,
+  NoticeRecord,
+  NoticeSettlement,
+  NoticeStatus,
+  PutEventResult,
+  StoredEvent,
+  Quarantine,
+  Unit,
+} from '../schemas/records.ts';
+
+/**
+ * The ports of the application: what the services need from the outside, declared here by the layer
+ * that needs them. Adapters implement them (DynamoDB, Step Functions, SNS on AWS; dynalite, the local
+ * engine and the outbox on the embedded stack); the composition roots wire them (functions/main/ for
+ * AWS, local/stack.ts for the embedded stack).
+ */
+
+/** Events, written once by id (a duplicate or a conflict is answered, never overwritten). */
+export interface EventStore {
+  put(partition: { dossierId: string } | { unitId: string }, event: StoredEvent): Promise<PutEventResult>;
+  ofDossier(dossierId: string): Promise<StoredEvent[]>;
+}
+
+/** Dossier snapshots, with the workflow's task tokens and the watch of its execution. */
+export interface DossierStore {
+  get(dossierId: string): Promise<DossierMeta | null>;
+  /** Writes a snapshot unless a newer one is there; returns the registered tokens and attempt either way. */
+  save(snapshot: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string>; attempt: number }>;
+  /** Registers a step's task token only while the step is open; false when it is closed. */
+  registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean>;
+  recordOutcome(dossierId: string, outcome: DossierOutcome): Promise<void>;
+  /** Puts the execution under watch as `attempt` (from `fromAttempt`); false when another writer was first. */
+  watchExecution(dossierId: string, watch: { attempt: number; fromAttempt: number | null; watchAt: string }): Promise<boolean>;
+  extendWatch(dossierId: string, attempt: number, watchAt: string): Promise<boolean>;
+  expectCallBy(dossierId: string, watchAt: string): Promise<boolean>;
+  /** Takes the dossier of attempt `attempt` off the watch with its reason; false when the attempt moved. */
+  quarantine(dossierId: string, attempt: number, quarantine: Quarantine): Promise<boolean>;
+  watchedBefore(beforeIso: string): Promise<DossierMeta[]>;
+  openOverdue(beforeIso: string): Promise<DossierMeta[]>;
+  openOverdueSince(fromIso: string, beforeIso: string): Promise<DossierMeta[]>;
+}
+
+/** Notices: written once (deterministic ids), claimed before sending, settled once. */
+export interface NoticeStore {
+  put(notice: NoticeRecord): Promise<boolean>;
+  get(dossierId: string, noticeId: string): Promise<NoticeRecord | null>;
+  ofDossier(dossierId: string): Promise<NoticeRecord[]>;
+  settle(dossierId: string, noticeId: string, result: NoticeSettlement, claimId?: string): Promise<boolean>;
+  claim(dossierId: string, noticeId: string, claim: { claimId: string; at: string; staleBefore?: string }): Promise<boolean>;
+  release(dossierId: string, noticeId: string, claimId: string): Promise<boolean>;
+  byStatus(status: Exclude<NoticeStatus, 'sending'>, sendAfterBefore?: string): Promise<NoticeRecord[]>;
+}
+
+/** Units of the province (heads and parents), written by their latest upsert. */
+export interface UnitStore {
+  upsert(unit: Unit): Promise<boolean>;
+  get(unitId: string): Promise<Unit | null>;
+}
+
+export interface Store {
+  events: EventStore;
+  dossiers: DossierStore;
+  notices: NoticeStore;
+  units: UnitStore;
+}
+
+/** Answers to a step's wait (`.waitForTaskToken`). 'gone': the wait already ended (timed out, finished). */
+export interface TaskCallbacks {
+  succeed(token: string, output: Record<string, unknown>): Promise<'ok' | 'gone'>;
+  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
+}
+
+/** 'running', 'ended' (succeeded, failed, timed out or aborted) or 'missing' (never started). */
+export type ExecutionStatus = 'running' | 'ended' | 'missing';
+
+/** The executions of a dossier, one attempt at a time (see executionName). */
+export interface Executions {
+  start(dossierId: string, attempt?: number): Promise<'started' | 'exists'>;
+  status(dossierId: string, attempt: number): Promise<ExecutionStatus>;
+}
+
+/** A notice's text on its way to a phone number (SNS on AWS, the outbox locally). */
+export interface OutgoingMessage {
+  noticeId: string;
+  dossierId: string;
+  kind: NoticeKind;
+  audience: Audience;
+  /** The unit whose head receives it, or on whose behalf a citizen notice is sent. */
+  unitId: string;
+  rung: number | null;
+  /** E.164. */
+  phone: string;
+  text: string;
+  at: string;
+}
+
+export interface DeliveryResult {
+  status: 'sent' | 'failed' | 'undeliverable';
+  reason?: string;
+}
+
+export interface Notifier {
+  deliver(message: OutgoingMessage): Promise<DeliveryResult>;
+}
+
+/** Structured logs (Powertools' Logger on both runtimes). Ids only: never names or phone numbers. */
+export interface Logger {
+  debug(message: string, ...attributes: Record<string, unknown>[]): void;
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** What the application services need; built once per process by a composition root. */
+export interface Deps {
+  store: Store;
+  callbacks: TaskCallbacks;
+  executions: Executions;
+  notifier: Notifier;
+  calendar: WorkingCalendar;
+  catalogue: Catalogue;
+  policy: PolicyFile;
+  /** The clock: real time on AWS, real or simulated time locally. */
+  now(): Instant;
+  logger: Logger;
+  /** Units read recently (heads and parents change rarely): see cachedUnit. */
+  unitCache: Map<string, { unit: Unit | null; until: Instant }>;
+}

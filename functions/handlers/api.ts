@@ -1,0 +1,71 @@
+import middy from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidInputError } from '../app/errors.ts';
+import { ingestEvent, type IntakeOutcome } from '../app/intake.ts';
+import { getDossierSheet } from '../app/sheet.ts';
+import { IdSchema } from '../schemas/events.ts';
+import { httpErrors, json, PayloadTooLargeError, RouteNotFoundError } from './http-errors.ts';
+import { type HandlerRuntime, observed } from './runtime.ts';
+
+/**
+ * The intake API (API Gateway REST on AWS; the local server sends the same events to the same handler):
+ *   POST /events          one event (the contract in functions/schemas/events.ts)
+ *   GET  /dossiers/{id}   the dossier's control sheet (Form 06) now
+ */
+
+/** Bodies over this size are refused before parsing (API Gateway allows 10 MB; an event is small). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** API Gateway's REST event (the local server builds the same). */
+type ApiEvent = APIGatewayProxyEvent;
+
+/** Decodes and parses a JSON body within the size limit. */
+function jsonBody(event: ApiEvent, maxBytes: number): unknown {
+  const raw = event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new InvalidInputError('(body)', 'is not valid JSON');
+  }
+}
+
+const answer = (outcome: IntakeOutcome) => json(outcome.status === 'duplicate' ? 200 : 202, outcome);
+
+/** The dossier id of the path, percent-decoded and checked like every id. */
+function dossierIdOf(event: ApiEvent): string {
+  let raw: string;
+  try {
+    raw = decodeURIComponent(event.pathParameters?.id ?? '');
+  } catch {
+    throw new InvalidInputError('id', 'is not valid percent-encoding', 'invalid_request');
+  }
+  const id = IdSchema.safeParse(raw);
+  if (!id.success) throw new InvalidInputError('id', id.error.issues[0]?.message ?? 'is not a valid id', 'invalid_request');
+  return id.data;
+}
+
+export function makeApiHandler(runtime: HandlerRuntime) {
+  const routes: Route<ApiEvent, APIGatewayProxyResult>[] = [
+    {
+      method: 'POST',
+      path: '/events',
+      handler: async (event: ApiEvent) => answer(await ingestEvent(runtime.deps(), jsonBody(event, MAX_BODY_BYTES))),
+    },
+    {
+      method: 'GET',
+      path: '/dossiers/{id}',
+      handler: async (event: ApiEvent) => json(200, await getDossierSheet(runtime.deps(), dossierIdOf(event))),
+    },
+  ];
+  const router = httpRouterHandler<ApiEvent, APIGatewayProxyResult>({
+    routes,
+    notFoundResponse: ({ method, path }) => {
+      throw new RouteNotFoundError(method, path);
+    },
+  });
+  return observed(runtime, middy<ApiEvent, APIGatewayProxyResult>())
+    .use(httpErrors(runtime.logger))
+    .handler(router);
+}

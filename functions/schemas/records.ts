@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { DOSSIER_STATUSES, OUTCOMES } from '../core/dossier.ts';
+import { AUDIENCES, NOTICE_KINDS } from '../core/policy.ts';
+import { EVENT_TYPES } from './events.ts';
+
+/**
+ * The shapes of the records dunghan keeps in its store, as zod schemas typed by the core's unions.
+ * The store adapter parses every item it reads with them: a record that does not match is corrupt
+ * data, reported as such, never cast into a type it does not have.
+ */
+
+const Iso = z.string().min(1);
+
+export const StoredEventSchema = z.object({
+  eventId: z.string().min(1),
+  type: z.enum(EVENT_TYPES),
+  /** Epoch ms of the event's `at`. */
+  at: z.number(),
+  /** The validated event as JSON (for dossier.received, with its resolved path). */
+  body: z.string(),
+});
+export type StoredEvent = z.output<typeof StoredEventSchema>;
+
+export type PutEventResult = 'created' | 'duplicate' | 'conflict';
+
+export const UnitRecordSchema = z.object({
+  unitId: z.string().min(1),
+  name: z.string(),
+  parentUnitId: z.string().nullish().transform((v) => v ?? null),
+  head: z.object({ name: z.string(), phone: z.string() }),
+  /** `at` of the unit.upserted event that wrote this version. */
+  updatedAt: z.number(),
+});
+export type Unit = z.output<typeof UnitRecordSchema>;
+
+export const OutcomeRecordSchema = z.object({
+  outcome: z.enum(OUTCOMES).nullable(),
+  minutesLate: z.number().nullable(),
+  responsibleUnitId: z.string().nullable(),
+  finalizedAt: Iso,
+});
+
+export const DossierSnapshotSchema = z.object({
+  dossierId: z.string().min(1),
+  /** Number of distinct events folded: a fold of more events is newer. */
+  version: z.number().int(),
+  status: z.enum(DOSSIER_STATUSES),
+  open: z.boolean(),
+  dueAt: Iso.nullable(),
+  holderUnitId: z.string().nullable(),
+  closedSteps: z.array(z.string()),
+});
+export type DossierSnapshot = z.output<typeof DossierSnapshotSchema>;
+
+export const DossierMetaSchema = DossierSnapshotSchema.extend({
+  tokens: z.record(z.string(), z.string()),
+  /** The dossier's execution attempt (1 = the execution named by the dossier id). */
+  attempt: z.number().int().min(1),
+  /** Restarts in a row whose execution died before it reached a wait (registering one resets it). */
+  failedRestarts: z.number().int().min(0),
+  /** While the execution is watched: the instant by which a live execution calls again (ISO). */
+  watchAt: Iso.optional(),
+  /** Per step, the instant by which its current wait calls again (ISO). */
+  waits: z.record(z.string(), Iso),
+  outcome: OutcomeRecordSchema.optional(),
+  /** Set by the sweeper when the execution kept dying: the dossier is no longer restarted. */
+  quarantine: z.object({ reason: z.string(), at: Iso, attempts: z.number().int() }).optional(),
+});
+export type DossierMeta = z.output<typeof DossierMetaSchema>;
+export type DossierOutcome = z.output<typeof OutcomeRecordSchema>;
+export type Quarantine = NonNullable<DossierMeta['quarantine']>;
+
+/** 'sending': claimed by one sender (claimId) between its claim and its settle. */
+export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'undeliverable', 'failed', 'cancelled'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+export type SettledStatus = Exclude<NoticeStatus, 'pending' | 'sending'>;
+
+export const NoticeRecordSchema = z.object({
+  noticeId: z.string().min(1),
+  /** The dossier, or `DIGEST-<date>` for a daily digest. */
+  dossierId: z.string().min(1),
+  kind: z.enum(NOTICE_KINDS),
+  rung: z.number().int().nullable(),
+  stepId: z.string().nullable(),
+  unitId: z.string().min(1),
+  subjectUnitId: z.string().min(1),
+  audience: z.enum(AUDIENCES),
+  /** When the policy made it due, and the first instant it may be sent (ISO at +07:00). */
+  dueAt: Iso,
+  sendAfter: Iso,
+  version: z.number().int(),
+  createdAt: Iso,
+  status: z.enum(NOTICE_STATUSES),
+  sentAt: Iso.optional(),
+  to: z.string().optional(),
+  text: z.string().optional(),
+  parts: z.number().int().optional(),
+  encoding: z.string().optional(),
+  reason: z.string().optional(),
+  claimId: z.string().optional(),
+  claimedAt: Iso.optional(),
+});
+export type NoticeRecord = z.output<typeof NoticeRecordSchema>;
+
+/** What a send attempt settles a notice with. */
+export interface NoticeSettlement {
+  status: SettledStatus;
+  at: string;
+  to?: string;
+  text?: string;
+  parts?: number;
+  encoding?: string;
+  reason?: string;
+}
