@@ -39,15 +39,15 @@ export function statutoryHolidays(year: number): Holiday[] {
     {
       day: lunarToSolar(10, 3, year),
       name: 'Giỗ Tổ Hùng Vương (10/3 âm lịch)',
-      source: `${ART_112}(c); ${LUNAR}`,
+      source: `${ART_112}(e); ${LUNAR}`,
     },
-    { day: d('04-30'), name: 'Ngày Chiến thắng', source: `${ART_112}(d)` },
-    { day: d('05-01'), name: 'Ngày Quốc tế Lao động', source: `${ART_112}(đ)` },
-    { day: d('09-02'), name: 'Quốc khánh', source: `${ART_112}(e)` },
+    { day: d('04-30'), name: 'Ngày Chiến thắng', source: `${ART_112}(c)` },
+    { day: d('05-01'), name: 'Ngày Quốc tế Lao động', source: `${ART_112}(d)` },
+    { day: d('09-02'), name: 'Quốc khánh', source: `${ART_112}(đ)` },
     {
       day: nationalDayAdjacent(d('09-02')),
       name: 'Quốc khánh (ngày liền kề)',
-      source: `${ART_112}(e): 2/9 and one adjacent day, placed as in 2021-2026 for the same weekday`,
+      source: `${ART_112}(đ): 2/9 and one adjacent day, placed as in 2021-2026 for the same weekday`,
     },
   ];
   return holidays.sort((a, b) => a.day - b.day);
@@ -73,7 +73,7 @@ export function provisionalYear(year: number): HolidayYear {
       daysOff.push({ date: isoDateOf(h.day), name: h.name, kind: 'holiday', source: h.source });
       continue;
     }
-    // Art. 112(3): a holiday on a weekly rest day gives a day off on the next working day.
+    // Art. 111(3): a holiday on a weekly rest day gives a day off on the next working day.
     let sub = h.day + 1;
     while (isRestDay(sub) || taken.has(sub)) sub++;
     taken.add(sub);
@@ -81,7 +81,7 @@ export function provisionalYear(year: number): HolidayYear {
       date: isoDateOf(sub),
       name: `Nghỉ bù ${h.name} (${isoDateOf(h.day)})`,
       kind: 'substitute',
-      source: 'Labour Code 2019 Art. 112(3)',
+      source: 'Labour Code 2019 Art. 111(3)',
     });
   }
   daysOff.sort((a, b) => a.date.localeCompare(b.date));

@@ -95,7 +95,7 @@ describe('the Vietnamese lunar calendar and the Labour Code rules', () => {
     }
   });
 
-  it('gives substitutes on the next working day for holidays on a weekend (Art. 112(3))', () => {
+  it('gives substitutes on the next working day for holidays on a weekend (Art. 111(3))', () => {
     const y2027 = provisionalYear(2027).daysOff;
     expect(y2027.filter((d) => d.kind === 'substitute').map((d) => d.date)).toEqual(['2027-02-10', '2027-02-11', '2027-05-03']);
   });
