@@ -109,9 +109,18 @@ const observe = (s: LocalStack) => {
   const { tokens } = s;
   const succeed = tokens.succeed.bind(tokens);
   const fail = tokens.fail.bind(tokens);
-  const gone = (answer: 'ok' | 'gone') => (answer === 'gone' && callbacks.gone++, answer);
-  tokens.succeed = async (...args) => (callbacks.sendTaskSuccess++, gone(await succeed(...args)));
-  tokens.fail = async (...args) => (callbacks.sendTaskFailure++, gone(await fail(...args)));
+  const gone = (answer: 'ok' | 'gone') => {
+    if (answer === 'gone') callbacks.gone++;
+    return answer;
+  };
+  tokens.succeed = async (...args) => {
+    callbacks.sendTaskSuccess++;
+    return gone(await succeed(...args));
+  };
+  tokens.fail = async (...args) => {
+    callbacks.sendTaskFailure++;
+    return gone(await fail(...args));
+  };
   const request = s.request;
   s.request = async (...args) => {
     const started = performance.now();

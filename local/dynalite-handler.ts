@@ -147,7 +147,7 @@ export function inProcessDynalite(options: { path?: string; createTableMs?: numb
     }
     return new Promise((resolve, reject) => {
       action(store, data, (err, result) => {
-        if (err && err.statusCode) resolve({ statusCode: err.statusCode, data: err.body });
+        if (err?.statusCode) resolve({ statusCode: err.statusCode, data: err.body });
         else if (err) reject(err);
         else resolve({ statusCode: 200, data: result });
       });

@@ -99,7 +99,10 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     // Pending since its window opened, or claimed by a sender that never settled it.
     const claimed = n.status === 'sending';
     if (claimed && (n.claimedAt ?? '') >= formatInstant(now - CLAIM_LEASE_MS)) return;
-    if (n.dossierId.startsWith('DIGEST-')) return void (staleDigest ||= n.dossierId === today);
+    if (n.dossierId.startsWith('DIGEST-')) {
+      if (n.dossierId === today) staleDigest = true;
+      return;
+    }
     const { settled } = await notify(deps, n.dossierId, [n.noticeId]);
     if (claimed) r.reclaimed += settled;
     else r.resent += settled;

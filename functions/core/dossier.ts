@@ -1,7 +1,6 @@
 import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
 import {
   ClockRuleError,
-  deriveClock,
   extendClock,
   openClock,
   pauseClock,
@@ -10,7 +9,7 @@ import {
   type Limit,
   type SupplementMode,
 } from './clock.ts';
-import { dayOf, type Instant } from './instant.ts';
+import type { Instant } from './instant.ts';
 import type { DossierEvent, DossierReceived } from '../schemas/events.ts';
 
 /**

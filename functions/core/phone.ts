@@ -5,7 +5,7 @@ export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: strin
 
 export function normaliseMobile(raw: string): PhoneCheck {
   const phone = parsePhoneNumberFromString(raw, 'VN');
-  if (!phone || !phone.isValid()) return { ok: false, reason: 'not a valid phone number' };
+  if (!phone?.isValid()) return { ok: false, reason: 'not a valid phone number' };
   const type = phone.getType();
   if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return { ok: false, reason: `not a mobile number (${type ?? 'unknown type'})` };
   return { ok: true, e164: phone.number };

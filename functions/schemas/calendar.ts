@@ -60,7 +60,7 @@ export const HolidayYearSchema = z
       if (seen.has(date)) ctx.addIssue({ code: 'custom', path, message: `${date} is listed twice` });
       seen.add(date);
     };
-    y.daysOff.forEach((d, i) => check(d.date, ['daysOff', i, 'date']));
+    for (const [i, d] of y.daysOff.entries()) check(d.date, ['daysOff', i, 'date']);
     y.makeUpDays.forEach((d, i) => {
       check(d.date, ['makeUpDays', i, 'date']);
       if (isIsoDate(d.date) && weekdayOf(dayFromIsoDate(d.date)) < 6) {

@@ -63,12 +63,12 @@ export const PathSchema = z
   .max(20, 'a path has at most 20 stages')
   .superRefine((stages, ctx) => {
     const seen = new Set<string>();
-    stages.forEach((stage, i) =>
-      stage.forEach((step, j) => {
+    for (const [i, stage] of stages.entries()) {
+      for (const [j, step] of stage.entries()) {
         if (seen.has(step.stepId)) ctx.addIssue({ code: 'custom', path: [i, j, 'stepId'], message: `step "${step.stepId}" appears twice` });
         seen.add(step.stepId);
-      }),
-    );
+      }
+    }
   });
 
 export const UnitUpsertedSchema = z

@@ -80,7 +80,10 @@ export function summarise(input: {
   const rows = new Map(province.units.map((u) => [u.unitId, emptyRow(u.unitId, u.name, u.kind)]));
   const row = (unitId: string) => {
     let r = rows.get(unitId);
-    if (!r) rows.set(unitId, (r = emptyRow(unitId, unitId, 'department')));
+    if (!r) {
+      r = emptyRow(unitId, unitId, 'department');
+      rows.set(unitId, r);
+    }
     return r;
   };
   const overdueAtEnd = (d: ReplayResult['dossiers'][number]) => d.statutoryDueAt !== null && parseInstant(d.statutoryDueAt) < end;
@@ -119,7 +122,7 @@ export function summarise(input: {
   for (const r of units) {
     scoreRow(r);
     for (const key of ['received', 'finished', 'early', 'onTime', 'late', 'lateCaused', 'open', 'openOverdue', 'apologiesSent', 'officerApologies'] as const) totals[key] += r[key];
-    r.escalations.forEach((n, i) => (totals.escalations[i]! += n));
+    for (const [i, n] of r.escalations.entries()) totals.escalations[i]! += n;
   }
   scoreRow(totals);
 

@@ -67,7 +67,11 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   const days = Array.from({ length: options.days }, (_, i) => dayOf(options.start) + i);
   // A working day is one whose next working instant falls on it; days off get only online filings.
   const dayWeight = days.map((d) => (dayOf(calendar.nextWorkingInstant(startOfDay(d))) === d ? 1 : province.rates.weekendShareOfDay));
-  const cumulative = (weights: number[]) => weights.reduce<number[]>((acc, w) => (acc.push((acc.at(-1) ?? 0) + w), acc), []);
+  const cumulative = (weights: number[]) => {
+    const sums: number[] = [];
+    for (const w of weights) sums.push((sums.at(-1) ?? 0) + w);
+    return sums;
+  };
   const dayCum = cumulative(dayWeight);
   const communeCum = cumulative(province.communes.map((c) => c.weight));
   const procCum = cumulative(province.procedures.map((p) => p.share));

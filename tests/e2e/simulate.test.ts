@@ -110,7 +110,9 @@ describe('dunghan simulate (a small season)', () => {
   it('draws a season like the seed: valid mobiles (a few landlines), priority citizens, supplements, online receipts on days off', () => {
     const province = loadProvince();
     const workload = generateWorkload(province, loadCalendar(), { ...OPTIONS, days: 30, perDay: 200 });
-    const events = workload.lines.map((l) => JSON.parse(l) as Record<string, any>);
+    // The generated lines, as far as this test reads them.
+    type Line = { type: string; at: string; unitId?: string; head: { phone: string }; applicant: { phone: string; priority?: string } };
+    const events = workload.lines.map((l) => JSON.parse(l) as Line);
     const heads = events.filter((e) => e.type === 'unit.upserted');
     expect(heads.length).toBe(province.units.length);
     for (const h of heads) expect(normaliseMobile(h.head.phone).ok, h.unitId).toBe(true);

@@ -30,10 +30,10 @@ describe('SMS encodings (docs/law.md §6)', () => {
     expect(encodeSms('a'.repeat(306), 'gsm7').parts).toBe(2);
     expect(encodeSms('a'.repeat(307), 'gsm7').parts).toBe(3);
     expect(gsmSeptets('{€}')).toBe(6);
-    expect(encodeSms('a'.repeat(158) + '€', 'gsm7').parts).toBe(1);
-    expect(encodeSms('a'.repeat(159) + '€', 'gsm7').parts).toBe(2);
+    expect(encodeSms(`${'a'.repeat(158)}€`, 'gsm7').parts).toBe(1);
+    expect(encodeSms(`${'a'.repeat(159)}€`, 'gsm7').parts).toBe(2);
     // An escaped character is never split: 152 + € (2) does not fit the first part's 153.
-    expect(encodeSms('a'.repeat(152) + '€' + 'a'.repeat(152), 'gsm7').parts).toBe(3);
+    expect(encodeSms(`${'a'.repeat(152)}€${'a'.repeat(152)}`, 'gsm7').parts).toBe(3);
     expect(encodeSms('giá 5€ (≈ 140.000₫)', 'gsm7').text).toBe('gia 5€ (? 140.000?)');
   });
 

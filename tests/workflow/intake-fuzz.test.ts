@@ -61,7 +61,6 @@ const textArb = (max: number) =>
   fc
     .tuple(fc.constantFrom(...'ABCĐÂƠƯ'), fc.string({ unit: fc.constantFrom(...TEXT_CHARS), minLength: 4, maxLength: Math.min(max - 2, 40) }), fc.constantFrom(...'aeiouyđ'))
     .map(([a, b, c]) => a + b + c);
-const idArb = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/);
 const instantArb = (from = FROM, until = UNTIL) =>
   fc.tuple(fc.integer({ min: from / 60_000, max: until / 60_000 }), fc.boolean()).map(([minute, utc]) => (utc ? new Date(minute * 60_000).toISOString() : formatInstant(minute * 60_000)));
 const limitArb = fc.oneof(
@@ -155,7 +154,10 @@ function fieldsOf(e: Json): Path[] {
   for (const [k, v] of Object.entries(e)) {
     out.push([k]);
     if (k === 'applicant' || k === 'head') for (const sub of Object.keys(v as Json)) out.push([k, sub]);
-    if (k === 'path') (v as Json[][]).forEach((stage, i) => stage.forEach((step, j) => Object.keys(step).forEach((sub) => out.push([k, i, j, sub]))));
+    if (k !== 'path') continue;
+    for (const [i, stage] of (v as Json[][]).entries()) {
+      for (const [j, step] of stage.entries()) for (const sub of Object.keys(step)) out.push([k, i, j, sub]);
+    }
   }
   return out;
 }
@@ -337,7 +339,7 @@ const rawBodyArb = (base: Json): fc.Arbitrary<Planted> => {
       let raw: string;
       let field: string;
       if (shape === 'array') [raw, field] = ['['.repeat(depth) + ']'.repeat(depth), '(body)'];
-      else if (shape === 'object') [raw, field] = ['{"a":'.repeat(depth) + '1' + '}'.repeat(depth), 'type'];
+      else if (shape === 'object') [raw, field] = [`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, 'type'];
       else {
         const key = shape === 'in applicant' && 'applicant' in base ? 'applicant' : 'nested';
         raw = `${text.slice(0, -1)},"${key}":${'['.repeat(depth)}${']'.repeat(depth)}}`;

@@ -55,7 +55,7 @@ describe('notices in simulated time', () => {
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
     expect(apology).toMatchObject({ unitId: 'vpdk', dueAt: '2026-03-04T07:00:00+07:00', status: 'sent' });
     expect(r.rejected).toEqual([{ eventId: 'N-3-apology.issued-2026-03-05T10:00:00+07:00', reason: 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)' }]);
-    expect(r.dossiers[0]!.dueAt).toBe(apology.text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!.slice(1).reverse().join('-') + 'T17:00:00+07:00');
+    expect(r.dossiers[0]!.dueAt).toBe(`${apology.text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!.slice(1).reverse().join('-')}T17:00:00+07:00`);
     expect(r.notices.filter((n) => n.kind === 'citizen.apology')).toHaveLength(1);
   });
 

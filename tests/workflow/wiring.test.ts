@@ -5,7 +5,7 @@ import * as tasks from '../../functions/main/tasks.ts';
 import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS, taskStates } from '../../workflows/index.ts';
 
 describe('workflow wiring', () => {
-  it('every ${…} in the ASL has a substitution, and every substitution is used', () => {
+  it('every placeholder in the ASL has a substitution, and every substitution is used', () => {
     expect(placeholders(DOSSIER_PATH_ASL)).toEqual(Object.keys(TASK_FUNCTIONS).sort());
   });
 
