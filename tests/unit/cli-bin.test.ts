@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'local/bin/dunghan.mjs');
 const DUE = ['due', '--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days'];
 const DUE_AT = '2026-02-26T17:00:00+07:00';
+const LINUX = process.platform === 'linux';
 
 /** The environment of a `dunghan` that an operator starts (not the child of another one). */
 function operatorEnv(): NodeJS.ProcessEnv {
@@ -30,6 +32,85 @@ async function run(node: string, bin: string, args: string[]): Promise<{ stdout:
   }
 }
 
+/** A Node older than 22 on PATH outside node_modules (a machine's own Node 20), if there is one. */
+function olderNode(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const node = join(dir, 'node');
+    if (!dir || dir.includes('node_modules') || !existsSync(node)) continue;
+    const major = Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+    return major < 22 ? node : null;
+  }
+  return null;
+}
+const NODE_20 = olderNode();
+
+/** The processes whose parent is `pid` (Linux: /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+/** `dunghan serve --port 0` started as an operator would, once it listens: its process, port and child. */
+async function startServe(node: string) {
+  const bin = spawn(node, [BIN, 'serve', '--port', '0'], { env: operatorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => bin.once('exit', (code, signal) => resolve({ code, signal })));
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (m) resolve(Number(m[1]));
+    };
+    bin.stdout.on('data', seen);
+    bin.stderr.on('data', seen);
+    void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));
+  });
+  // serve prints its line just before it installs its SIGINT/SIGTERM handlers: a signal in between
+  // (the child not yet scheduled again) would kill it outright instead of closing it.
+  await new Promise((r) => setTimeout(r, 250));
+  return { bin, exited, port, children: LINUX ? childrenOf(bin.pid!) : [] };
+}
+
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function gone(pids: number[]): Promise<void> {
+  for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(pids.filter(alive)).toEqual([]);
+}
+
 describe('dunghan --help', () => {
   it('lists each command with its own module’s summary, without loading the modules', async () => {
     for (const [name, entry] of Object.entries(COMMANDS)) expect((await entry.load()).summary, name).toBe(entry.summary);
@@ -42,6 +123,49 @@ describe('dunghan --help', () => {
     const { stderr, code } = await run(process.execPath, BIN, ['constructor']);
     expect(code).toBe(2);
     expect(stderr).toContain('dunghan: unknown command "constructor"');
+  });
+});
+
+describe('the bin: signals reach the process that runs the engine', () => {
+  // serve is started again with a larger heap (and on Node 20, on the project's Node 22): a second
+  // process. A signal to the one the operator started must stop both, and nothing listens after.
+  it.each([
+    ['SIGTERM', { code: 0, signal: null }],
+    ['SIGINT', { code: 0, signal: null }],
+    // serve does not handle SIGHUP: the child dies of it, and so does the bin.
+    ['SIGHUP', { code: null, signal: 'SIGHUP' }],
+  ] as const)('%s to `dunghan serve` stops it and its child, gracefully where serve handles it', async (signal, expected) => {
+    const { bin, exited, port, children } = await startServe(process.execPath);
+    expect(await listening(port)).toBe(true);
+    bin.kill(signal);
+    expect(await within(5_000, exited, `dunghan serve after ${signal}`)).toEqual(expected);
+    await gone(children);
+    expect(await listening(port)).toBe(false);
+  }, 20_000);
+
+  it.runIf(LINUX)('the child stops as on SIGTERM when the bin is killed outright (SIGKILL)', async () => {
+    const { bin, exited, port, children } = await startServe(process.execPath);
+    expect(children.length).toBeLessThanOrEqual(1);
+    bin.kill('SIGKILL');
+    await exited;
+    await gone(children);
+    expect(await listening(port)).toBe(false);
+  }, 20_000);
+
+  it.runIf(NODE_20 !== null)('on the machine’s Node 20: serve runs on the project’s Node 22 and SIGTERM stops both', async () => {
+    const { bin, exited, port, children } = await startServe(NODE_20!);
+    if (LINUX) expect(children.length).toBe(1);
+    bin.kill('SIGTERM');
+    expect(await within(5_000, exited, 'dunghan serve after SIGTERM')).toEqual({ code: 0, signal: null });
+    await gone(children);
+    expect(await listening(port)).toBe(false);
+  }, 20_000);
+
+  it.runIf(NODE_20 !== null)('on the machine’s Node 20: due and --help run in that process', async () => {
+    const due = await run(NODE_20!, BIN, DUE);
+    expect(due.code).toBe(0);
+    expect(JSON.parse(due.stdout).dueAt).toBe(DUE_AT);
+    expect((await run(NODE_20!, BIN, ['--help'])).stdout).toContain('usage: dunghan <command>');
   });
 });
 
