@@ -29,7 +29,11 @@ const CASES: Case[] = [
     args: ['due', '--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days'],
     check: (stdout) => (JSON.parse(stdout) as { dueAt?: string }).dueAt === '2026-02-26T17:00:00+07:00',
   },
-  { name: 'help', args: ['--help'], check: (stdout) => stdout.startsWith('usage: dunghan <command>') && stdout.includes('  due ') },
+  {
+    name: 'help',
+    args: ['--help'],
+    check: (stdout) => stdout.startsWith('usage: dunghan <command>') && stdout.includes('  due '),
+  },
 ];
 
 function once(c: Case): number {
@@ -50,9 +54,16 @@ for (const c of CASES) {
   for (let i = 0; i < WARM_UPS; i++) once(c);
   const times = Array.from({ length: RUNS }, () => once(c)).sort((a, b) => a - b);
   const median = RUNS % 2 ? times[(RUNS - 1) / 2]! : (times[RUNS / 2 - 1]! + times[RUNS / 2]!) / 2;
-  results[c.name] = { medianMs: round(median), p90Ms: round(at(times, 0.9)), minMs: round(times[0]!), maxMs: round(times.at(-1)!) };
+  results[c.name] = {
+    medianMs: round(median),
+    p90Ms: round(at(times, 0.9)),
+    minMs: round(times[0]!),
+    maxMs: round(times.at(-1)!),
+  };
   const r = results[c.name]!;
-  console.error(`dunghan ${c.args.join(' ')}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, min ${r.minMs} ms, max ${r.maxMs} ms (${RUNS} runs)`);
+  console.error(
+    `dunghan ${c.args.join(' ')}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, min ${r.minMs} ms, max ${r.maxMs} ms (${RUNS} runs)`,
+  );
 }
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 console.log(JSON.stringify({ bench: 'cli', runs: RUNS, ...results, node: version }));

@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants, totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = `${ROOT}dist/cli.mjs`;
@@ -21,7 +21,8 @@ const args = process.argv.slice(2);
 //   its heap limit, so that is a second process, with the signals forwarded to it.
 const major = Number(process.versions.node.split('.')[0]);
 const projectNode = `${ROOT}node_modules/node/bin/node`;
-const runsEngine = ['simulate', 'replay', 'serve'].includes(args[0] ?? '') && !args.includes('--help') && !args.includes('-h');
+const runsEngine =
+  ['simulate', 'replay', 'serve'].includes(args[0] ?? '') && !args.includes('--help') && !args.includes('-h');
 if (process.env.DUNGHAN_HEAP_SET && process.channel) {
   // The child of handOver(): if that process ends without passing a signal on (SIGKILL, a crash), stop
   // as on SIGTERM rather than go on alone.
@@ -40,7 +41,9 @@ if (runsEngine && !process.env.DUNGHAN_HEAP_SET) {
 
 async function run() {
   if (runsEngine && major < 22) {
-    console.error(`dunghan: ${args[0]} needs Node.js 22 or later (this is ${process.version}); run \`npm ci\` to install the project's own`);
+    console.error(
+      `dunghan: ${args[0]} needs Node.js 22 or later (this is ${process.version}); run \`npm ci\` to install the project's own`,
+    );
     process.exit(1);
   }
   const stale = staleSource();
@@ -51,11 +54,15 @@ async function run() {
     try {
       tsx = await import('tsx/esm/api');
     } catch {
-      console.error(`dunghan: ${stale ? `dist/ is older than ${stale}` : 'dist/cli.mjs is missing'}; run \`npm run build\``);
+      console.error(
+        `dunghan: ${stale ? `dist/ is older than ${stale}` : 'dist/cli.mjs is missing'}; run \`npm run build\``,
+      );
       if (!stale) process.exit(1);
     }
     if (tsx) {
-      console.error(`dunghan: ${stale ? `dist/ is older than ${stale}` : 'no dist/'}, running the sources through tsx (\`npm run build\` makes the start fast)`);
+      console.error(
+        `dunghan: ${stale ? `dist/ is older than ${stale}` : 'no dist/'}, running the sources through tsx (\`npm run build\` makes the start fast)`,
+      );
       tsx.register();
       const { main } = await import(pathToFileURL(`${ROOT}local/cli.ts`).href);
       process.exitCode = await main(args);

@@ -19,15 +19,26 @@
  * Everything else (zod, the AWS SDK, powertools, middy, …) is bundled: fewer files to resolve and read
  * at each start. CommonJS dependencies inside the ESM bundle get `require` from createRequire (banner).
  */
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 
-export const CLI_EXTERNAL = ['dynalite', 'dynalite/*', 'memory-level', 'classic-level', 'abstract-level', 'level', 'level-*', 'browser-level', 'aws-local-stepfunctions'];
+export const CLI_EXTERNAL = [
+  'dynalite',
+  'dynalite/*',
+  'memory-level',
+  'classic-level',
+  'abstract-level',
+  'level',
+  'level-*',
+  'browser-level',
+  'aws-local-stepfunctions',
+];
 
 const COMMON: BuildOptions = {
   absWorkingDir: ROOT,
@@ -53,7 +64,9 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
       chunkNames: 'chunks/[name]-[hash]',
       outExtension: { '.js': '.mjs' },
       external: CLI_EXTERNAL,
-      banner: { js: "import { createRequire as __dunghanCreateRequire } from 'node:module';\nconst require = __dunghanCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __dunghanCreateRequire } from 'node:module';\nconst require = __dunghanCreateRequire(import.meta.url);",
+      },
     }),
     // As infra/constructs/function.ts has NodejsFunction bundle them: CommonJS, minified, the AWS SDK
     // from the Lambda runtime.
@@ -68,7 +81,9 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
     }),
   ]);
   // The project's own sources of the command, for the bin to notice an edit since this build.
-  const sources = Object.keys(cli.metafile!.inputs).filter((f) => !f.includes('node_modules/')).sort();
+  const sources = Object.keys(cli.metafile!.inputs)
+    .filter((f) => !f.includes('node_modules/'))
+    .sort();
   const outputs = [
     ...cli.outputFiles!,
     ...handlers.outputFiles!,
@@ -77,7 +92,10 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
   // Chunks first, the entries last, each file renamed into place: a `dunghan` started during a build
   // loads either the old entry with its old chunks or the new one with the new.
   const entries = new Set([join(DIST, 'sources.json'), join(DIST, 'cli.mjs.map'), join(DIST, 'cli.mjs')]);
-  const ordered = [...outputs.filter((o) => !entries.has(o.path)), ...[...entries].map((e) => outputs.find((o) => o.path === e)!)];
+  const ordered = [
+    ...outputs.filter((o) => !entries.has(o.path)),
+    ...[...entries].map((e) => outputs.find((o) => o.path === e)!),
+  ];
   for (const o of ordered) {
     mkdirSync(dirname(o.path), { recursive: true });
     writeFileSync(`${o.path}.${process.pid}.tmp`, o.contents);
@@ -87,7 +105,10 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
   for (const file of listFiles(DIST)) if (!written.has(file) && !file.endsWith('.tmp')) rmSync(file, { force: true });
   return {
     files: [...written].map((f) => relative(ROOT, f)).sort(),
-    metafile: { inputs: { ...cli.metafile!.inputs, ...handlers.metafile!.inputs }, outputs: { ...cli.metafile!.outputs, ...handlers.metafile!.outputs } },
+    metafile: {
+      inputs: { ...cli.metafile!.inputs, ...handlers.metafile!.inputs },
+      outputs: { ...cli.metafile!.outputs, ...handlers.metafile!.outputs },
+    },
   };
 }
 
@@ -100,7 +121,8 @@ function listFiles(dir: string): string[] {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   const { files, metafile } = await buildAll();
-  const kb = (files: string[]) => `${Math.round(files.reduce((sum, f) => sum + (metafile.outputs[f]?.bytes ?? 0), 0) / 1024).toLocaleString('en')} KB`;
+  const kb = (files: string[]) =>
+    `${Math.round(files.reduce((sum, f) => sum + (metafile.outputs[f]?.bytes ?? 0), 0) / 1024).toLocaleString('en')} KB`;
   const chunks = files.filter((f) => f.startsWith('dist/chunks/') && f.endsWith('.mjs'));
   const handlers = files.filter((f) => f.startsWith('dist/functions/') && f.endsWith('.cjs'));
   console.log(

@@ -1,5 +1,15 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -22,7 +32,11 @@ function operatorEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function run(node: string, bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function run(
+  node: string,
+  bin: string,
+  args: string[],
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(node, [bin, ...args], { env: operatorEnv() });
     return { stdout, stderr, code: 0 };
@@ -37,7 +51,9 @@ function olderNode(): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const node = join(dir, 'node');
     if (!dir || dir.includes('node_modules') || !existsSync(node)) continue;
-    const major = Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+    const major = Number(
+      execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim(),
+    );
     return major < 22 ? node : null;
   }
   return null;
@@ -71,14 +87,19 @@ const alive = (pid: number) => {
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 
 /** `dunghan serve --port 0` started as an operator would, once it listens: its process, port and child. */
 async function startServe(node: string) {
   const bin = spawn(node, [BIN, 'serve', '--port', '0'], { env: operatorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => bin.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    bin.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const seen = (chunk: Buffer) => {
@@ -98,7 +119,9 @@ async function startServe(node: string) {
 
 async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {
@@ -113,10 +136,12 @@ async function gone(pids: number[]): Promise<void> {
 
 describe('dunghan --help', () => {
   it('lists each command with its own module’s summary, without loading the modules', async () => {
-    for (const [name, entry] of Object.entries(COMMANDS)) expect((await entry.load()).summary, name).toBe(entry.summary);
+    for (const [name, entry] of Object.entries(COMMANDS))
+      expect((await entry.load()).summary, name).toBe(entry.summary);
     const { stdout, code } = await run(process.execPath, BIN, ['--help']);
     expect(code).toBe(0);
-    for (const [name, entry] of Object.entries(COMMANDS)) expect(stdout).toContain(`  ${name.padEnd(8)} ${entry.summary}`);
+    for (const [name, entry] of Object.entries(COMMANDS))
+      expect(stdout).toContain(`  ${name.padEnd(8)} ${entry.summary}`);
   });
 
   it('an unknown command is bad input, even one named like an Object property', async () => {
@@ -134,32 +159,44 @@ describe('the bin: signals reach the process that runs the engine', () => {
     ['SIGINT', { code: 0, signal: null }],
     // serve does not handle SIGHUP: the child dies of it, and so does the bin.
     ['SIGHUP', { code: null, signal: 'SIGHUP' }],
-  ] as const)('%s to `dunghan serve` stops it and its child, gracefully where serve handles it', async (signal, expected) => {
-    const { bin, exited, port, children } = await startServe(process.execPath);
-    expect(await listening(port)).toBe(true);
-    bin.kill(signal);
-    expect(await within(5_000, exited, `dunghan serve after ${signal}`)).toEqual(expected);
-    await gone(children);
-    expect(await listening(port)).toBe(false);
-  }, 20_000);
+  ] as const)(
+    '%s to `dunghan serve` stops it and its child, gracefully where serve handles it',
+    async (signal, expected) => {
+      const { bin, exited, port, children } = await startServe(process.execPath);
+      expect(await listening(port)).toBe(true);
+      bin.kill(signal);
+      expect(await within(5_000, exited, `dunghan serve after ${signal}`)).toEqual(expected);
+      await gone(children);
+      expect(await listening(port)).toBe(false);
+    },
+    20_000,
+  );
 
-  it.runIf(LINUX)('the child stops as on SIGTERM when the bin is killed outright (SIGKILL)', async () => {
-    const { bin, exited, port, children } = await startServe(process.execPath);
-    expect(children.length).toBeLessThanOrEqual(1);
-    bin.kill('SIGKILL');
-    await exited;
-    await gone(children);
-    expect(await listening(port)).toBe(false);
-  }, 20_000);
+  it.runIf(LINUX)(
+    'the child stops as on SIGTERM when the bin is killed outright (SIGKILL)',
+    async () => {
+      const { bin, exited, port, children } = await startServe(process.execPath);
+      expect(children.length).toBeLessThanOrEqual(1);
+      bin.kill('SIGKILL');
+      await exited;
+      await gone(children);
+      expect(await listening(port)).toBe(false);
+    },
+    20_000,
+  );
 
-  it.runIf(NODE_20 !== null)('on the machine’s Node 20: serve runs on the project’s Node 22 and SIGTERM stops both', async () => {
-    const { bin, exited, port, children } = await startServe(NODE_20!);
-    if (LINUX) expect(children.length).toBe(1);
-    bin.kill('SIGTERM');
-    expect(await within(5_000, exited, 'dunghan serve after SIGTERM')).toEqual({ code: 0, signal: null });
-    await gone(children);
-    expect(await listening(port)).toBe(false);
-  }, 20_000);
+  it.runIf(NODE_20 !== null)(
+    'on the machine’s Node 20: serve runs on the project’s Node 22 and SIGTERM stops both',
+    async () => {
+      const { bin, exited, port, children } = await startServe(NODE_20!);
+      if (LINUX) expect(children.length).toBe(1);
+      bin.kill('SIGTERM');
+      expect(await within(5_000, exited, 'dunghan serve after SIGTERM')).toEqual({ code: 0, signal: null });
+      await gone(children);
+      expect(await listening(port)).toBe(false);
+    },
+    20_000,
+  );
 
   it.runIf(NODE_20 !== null)('on the machine’s Node 20: due and --help run in that process', async () => {
     const due = await run(NODE_20!, BIN, DUE);
@@ -175,7 +212,8 @@ describe('the bin without a current build', () => {
   function copy(options: { dist: boolean; tsx: boolean }): string {
     const root = mkdtempSync(join(tmpdir(), 'dunghan-bin-'));
     copies.push(root);
-    for (const dir of ['local', 'functions', 'data', 'workflows', ...(options.dist ? ['dist'] : [])]) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
+    for (const dir of ['local', 'functions', 'data', 'workflows', ...(options.dist ? ['dist'] : [])])
+      cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
     for (const file of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, file), join(root, file));
     if (options.tsx) symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     else mkdirSync(join(root, 'node_modules'));
@@ -203,7 +241,9 @@ describe('the bin without a current build', () => {
     utimesSync(join(root, 'local/commands/due.ts'), edited, edited);
     const { stdout, stderr, code } = await run(process.execPath, join(root, 'local/bin/dunghan.mjs'), DUE);
     expect(code).toBe(0);
-    expect(stderr).toBe('dunghan: dist/ is older than local/commands/due.ts, running the sources through tsx (`npm run build` makes the start fast)\n');
+    expect(stderr).toBe(
+      'dunghan: dist/ is older than local/commands/due.ts, running the sources through tsx (`npm run build` makes the start fast)\n',
+    );
     expect(JSON.parse(stdout).dueAt).toBe(DUE_AT);
   });
 
@@ -218,6 +258,10 @@ describe('the bin without a current build', () => {
   it('says to run the build, exit 1, when there is no dist/ and no tsx', async () => {
     const root = copy({ dist: false, tsx: false });
     const { stdout, stderr, code } = await run(process.execPath, join(root, 'local/bin/dunghan.mjs'), DUE);
-    expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: 'dunghan: dist/cli.mjs is missing; run `npm run build`\n' });
+    expect({ code, stdout, stderr }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'dunghan: dist/cli.mjs is missing; run `npm run build`\n',
+    });
   });
 });
