@@ -1,11 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.ts';
-import { dueCommand } from './commands/due.ts';
-import { demoCommand } from './commands/demo.ts';
-import { replayCommand } from './commands/replay.ts';
-import { serveCommand } from './commands/serve.ts';
-import { sendCommand } from './commands/send.ts';
-import { simulateCommand } from './commands/simulate.ts';
 
 interface Command {
   summary: string;
@@ -14,13 +8,37 @@ interface Command {
   run(values: Record<string, unknown>, positionals: string[]): Promise<void> | void;
 }
 
-const COMMANDS: Record<string, Command> = {
-  due: dueCommand,
-  demo: demoCommand,
-  replay: replayCommand,
-  serve: serveCommand,
-  send: sendCommand,
-  simulate: simulateCommand,
+/**
+ * Each command's module is imported only when that command runs: `due` and `--help` do not load the
+ * local stack, the engine or the AWS SDK (the start of `dunghan due` is most of its time). The
+ * summaries for `--help` are therefore repeated here; tests/unit/cli-bin.test.ts checks that they
+ * are the modules' own.
+ */
+export const COMMANDS: Record<string, { summary: string; load(): Promise<Command> }> = {
+  due: {
+    summary: 'compute a statutory due instant (working days or hours, holidays, pauses)',
+    load: async () => (await import('./commands/due.ts')).dueCommand,
+  },
+  demo: {
+    summary: 'show the dossier clock at work on a few cases (Tết, make-up Saturday, pauses, a new holiday)',
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
+  replay: {
+    summary: 'replay an NDJSON file of events on the local stack in simulated time and report what happened',
+    load: async () => (await import('./commands/replay.ts')).replayCommand,
+  },
+  serve: {
+    summary: 'run the local stack on real time with the intake API (POST /events, GET /dossiers/{id})',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  send: {
+    summary: 'send events from an NDJSON file to the deployed intake API, signed with your AWS credentials',
+    load: async () => (await import('./commands/send.ts')).sendCommand,
+  },
+  simulate: {
+    summary: 'simulate a province season (Đắk Lắk, synthetic) on the local stack and report per unit',
+    load: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  },
 };
 
 function usage(): string {
@@ -35,12 +53,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     console.error(`dunghan: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   try {
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       console.log(`usage: ${command.usage}`);
       return 0;
