@@ -21,7 +21,8 @@ module.exports = {
     {
       name: 'core-is-pure',
       severity: 'error',
-      comment: 'core depends on nothing of ours but itself; the types inferred from the zod schemas it may name (type-only).',
+      comment:
+        'core depends on nothing of ours but itself; the types inferred from the zod schemas it may name (type-only).',
       from: { path: layer('core') },
       to: { path: '^functions/', pathNot: [layer('core'), layer('schemas')] },
     },
@@ -53,7 +54,8 @@ module.exports = {
     {
       name: 'app-knows-ports-not-adapters',
       severity: 'error',
-      comment: 'Services reach the outside through their ports (functions/app/ports.ts), never an adapter, a handler or a root.',
+      comment:
+        'Services reach the outside through their ports (functions/app/ports.ts), never an adapter, a handler or a root.',
       from: { path: layer('app') },
       to: { path: '^(functions/(adapters|handlers|main)|local|infra|bench|tests)/' },
     },
@@ -72,7 +74,7 @@ module.exports = {
     {
       name: 'handlers-know-no-adapter',
       severity: 'error',
-      comment: 'A handler wraps a service for Lambda; which adapters it runs on is the composition root\'s choice.',
+      comment: "A handler wraps a service for Lambda; which adapters it runs on is the composition root's choice.",
       from: { path: layer('handlers') },
       to: { path: '^(functions/(adapters|main)|local|infra|bench|tests)/' },
     },
@@ -109,7 +111,10 @@ module.exports = {
     parser: 'swc',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -12,14 +12,13 @@ process.env.TZ = 'Asia/Ho_Chi_Minh'; // the peer works in the process's local ti
 import dayjs from 'dayjs';
 import dayjsBusinessTime from 'dayjs-business-time';
 import { computeDueAt, type Limit } from '../functions/core/clock.ts';
-import { DAY_MS, MINUTE_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
+import { DAY_MS, formatInstant, MINUTE_MS, parseInstant } from '../functions/core/instant.ts';
 import { holidayYears, loadCalendar } from '../functions/reference/data.ts';
 import { seededRandom } from '../local/tools/random.ts';
 
 const CASES = 200_000;
 const PEER_CASES = 20_000;
 const SECONDS = 2;
-
 
 interface Case {
   receivedAt: number;
@@ -57,7 +56,9 @@ function measure(label: string, cases: readonly Case[], compute: (c: Case) => nu
     now = process.hrtime.bigint();
   }
   const rate = ops / (Number(now - started) / 1e9);
-  console.error(`${label}: ${ops.toLocaleString('en')} computations, ${Math.round(rate).toLocaleString('en')}/s (checksum ${sink % 997})`);
+  console.error(
+    `${label}: ${ops.toLocaleString('en')} computations, ${Math.round(rate).toLocaleString('en')}/s (checksum ${sink % 997})`,
+  );
   return rate;
 }
 
@@ -73,7 +74,15 @@ const window = [
   { start: '07:00:00', end: '11:30:00' },
   { start: '13:30:00', end: '17:00:00' },
 ];
-dayjs.setBusinessTime({ sunday: null, monday: window, tuesday: window, wednesday: window, thursday: window, friday: window, saturday: null });
+dayjs.setBusinessTime({
+  sunday: null,
+  monday: window,
+  tuesday: window,
+  wednesday: window,
+  thursday: window,
+  friday: window,
+  saturday: null,
+});
 dayjs.setHolidays(holidayYears().flatMap((y) => y.daysOff.map((d) => d.date)));
 const peer = (c: Case) => {
   let start = dayjs(c.receivedAt);
@@ -105,10 +114,14 @@ for (const c of peerCases) {
   const why = crossesMakeUpDay ? 'crosses a make-up working day' : atClose ? 'received at the closing instant' : null;
   if (!why) unexplained++;
   if (examples.length < 4 || !why) {
-    examples.push(`${formatInstant(c.receivedAt)} +${c.limit.amount} ${c.limit.unit}: dunghan ${formatInstant(a)}, peer ${formatInstant(b)} (${why ?? 'unexplained'})`);
+    examples.push(
+      `${formatInstant(c.receivedAt)} +${c.limit.amount} ${c.limit.unit}: dunghan ${formatInstant(a)}, peer ${formatInstant(b)} (${why ?? 'unexplained'})`,
+    );
   }
 }
-console.error(`agreement: ${agreement}/${peerCases.length}; unexplained differences: ${unexplained}\n  ${examples.slice(0, 10).join('\n  ')}`);
+console.error(
+  `agreement: ${agreement}/${peerCases.length}; unexplained differences: ${unexplained}\n  ${examples.slice(0, 10).join('\n  ')}`,
+);
 console.log(
   JSON.stringify({
     bench: 'calendar',

@@ -27,10 +27,11 @@
  * - SNS: one Publish per SMS; escalations and digests to heads are also published to the escalation
  *   topic. SMS fees are per message part and listed apart (the price for Vietnam was not verified).
  */
-import { formatInstant, parseInstant, DAY_MS } from '../functions/core/instant.ts';
+
+import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
+import { DAY_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
-import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { landWorkload, UNITS_AT } from './workload.ts';
 
@@ -68,7 +69,8 @@ const workingMinutes = calendar.workingMinutesBetween(monthStart, monthEnd);
 const { lines, lastAt } = landWorkload(calendar, {
   n: N,
   idPrefix: 'C',
-  receiptAt: (i) => calendar.nextWorkingInstant(calendar.addWorkingMinutes(monthStart, Math.floor((i * workingMinutes) / N))),
+  receiptAt: (i) =>
+    calendar.nextWorkingInstant(calendar.addWorkingMinutes(monthStart, Math.floor((i * workingMinutes) / N))),
 });
 
 // The observers: handler timing in the engine, the ingest calls, consumed capacity in the store.
@@ -81,11 +83,16 @@ const transitionsByMinute = new Map<number, number>();
 const capacity = { rru: 0, wru: 0, indexWru: 0, refusedWrites: 0 };
 /** The last image of every item written (the table starts empty), to price its index writes. */
 const images = new Map<string, Record<string, unknown> | null>();
-const indexWrites = (before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null): number => {
+const indexWrites = (
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null,
+): number => {
   let writes = 0;
   for (const i of TABLE_KEYS.indexes) {
     const keyOf = (item: Record<string, unknown> | null | undefined) =>
-      item && item[i.partitionKey.name] !== undefined && item[i.sortKey.name] !== undefined ? `${String(item[i.partitionKey.name])}\u0000${String(item[i.sortKey.name])}` : null;
+      item && item[i.partitionKey.name] !== undefined && item[i.sortKey.name] !== undefined
+        ? `${String(item[i.partitionKey.name])}\u0000${String(item[i.sortKey.name])}`
+        : null;
     const [was, is] = [keyOf(before), keyOf(after)];
     if (was !== null && is !== null) writes += was === is ? 1 : 2;
     else if (was !== null || is !== null) writes += 1;
@@ -103,7 +110,8 @@ const observe = (s: LocalStack) => {
       transitionsByMinute.set(minute, (transitionsByMinute.get(minute) ?? 0) + 1);
     }
     if (e.type === 'ExecutionStarted') openedAt.set(dossierId, e.timestamp);
-    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed') openDays.push((e.timestamp - openedAt.get(dossierId)!) / DAY_MS);
+    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed')
+      openDays.push((e.timestamp - openedAt.get(dossierId)!) / DAY_MS);
   };
   // SendTaskSuccess / SendTaskFailure calls (API rate quotas, docs/scale.md).
   const { tokens } = s;
@@ -136,7 +144,12 @@ const observe = (s: LocalStack) => {
   s.store.table.doc.middlewareStack.add(
     (next, context) => async (args) => {
       type Attr = string | { S?: string } | undefined;
-      const input = args.input as { ReturnConsumedCapacity?: string; ReturnValues?: string; Key?: Record<string, Attr>; Item?: Record<string, Attr> };
+      const input = args.input as {
+        ReturnConsumedCapacity?: string;
+        ReturnValues?: string;
+        Key?: Record<string, Attr>;
+        Item?: Record<string, Attr>;
+      };
       input.ReturnConsumedCapacity = 'TOTAL';
       const command = context.commandName ?? '';
       const isRead = /^(GetItem|Query|Scan|BatchGetItem)Command$/.test(command);
@@ -144,17 +157,27 @@ const observe = (s: LocalStack) => {
       const text = (a: Attr) => (typeof a === 'string' ? a : (a?.S ?? ''));
       const itemKey = `${text((input.Key ?? input.Item)?.pk)}|${text((input.Key ?? input.Item)?.sk)}`;
       // The new image of an update, asked for when the store did not ask for it itself (and then hidden).
-      const askedNew = command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE');
+      const askedNew =
+        command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE');
       if (askedNew) input.ReturnValues = 'ALL_NEW';
       try {
         const result = await next(args);
-        const output = result.output as { ConsumedCapacity?: { CapacityUnits?: number }; Attributes?: Record<string, unknown> };
+        const output = result.output as {
+          ConsumedCapacity?: { CapacityUnits?: number };
+          Attributes?: Record<string, unknown>;
+        };
         const units = output.ConsumedCapacity?.CapacityUnits ?? 0;
         if (isRead) capacity.rru += units;
         else {
           capacity.wru += units;
           const after =
-            command === 'PutItemCommand' ? (input.Item as Record<string, unknown>) : command === 'UpdateItemCommand' ? (output.Attributes ?? null) : command === 'DeleteItemCommand' ? null : undefined;
+            command === 'PutItemCommand'
+              ? (input.Item as Record<string, unknown>)
+              : command === 'UpdateItemCommand'
+                ? (output.Attributes ?? null)
+                : command === 'DeleteItemCommand'
+                  ? null
+                  : undefined;
           if (after === undefined) throw new Error(`cost bench: no image for ${command}`);
           capacity.indexWru += indexWrites(images.get(itemKey), after) * units;
           images.set(itemKey, after);
@@ -189,7 +212,10 @@ const per1000 = (x: number) => (x / N) * 1000;
 openDays.sort((a, b) => a - b);
 const meanOpenDays = openDays.reduce((a, b) => a + b, 0) / Math.max(1, openDays.length);
 const p95OpenDays = openDays[Math.floor(openDays.length * 0.95)] ?? 0;
-const [peakMinute, peakTransitions] = [...transitionsByMinute.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
+const [peakMinute, peakTransitions] = [...transitionsByMinute.entries()].reduce(
+  (a, b) => (b[1] > a[1] ? b : a),
+  [0, 0],
+);
 const lambdaRequests = timing.invocations + ingest.invocations;
 const billedMs = timing.billedMs + ingest.billedMs;
 const storeCalls = s.storeReads + s.storeWrites;
@@ -212,43 +238,62 @@ console.error(
     `$${total.toFixed(4)} per 1,000 dossiers (conservative Lambda duration: $${totalConservative.toFixed(4)}); goal $${GOAL_USD_PER_1000.toFixed(2)}; ` +
     `plus ${per1000(smsParts).toFixed(0)} SMS parts per 1,000 dossiers${SMS_PER_PART === null ? ' (SMS price for Vietnam not given)' : ` = $${per1000(smsParts * SMS_PER_PART).toFixed(2)}`}`,
 );
-console.log(JSON.stringify({
-  bench: 'cost', dossiers: N, events: lines.length, simulatedDays, seconds: round(seconds, 1),
-  rejected: result.rejected.length, failedExecutions: s.failedExecutions, openExecutions: s.openExecutions,
-  executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
-  peakMinute: { at: formatInstant(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
-  perDossier: {
-    stateTransitions: round(s.stateTransitions / N, 2),
-    lambdaInvocations: round(lambdaRequests / N, 2),
-    taskInvocations: round(timing.invocations / N, 2),
-    ingestInvocations: round(ingest.invocations / N, 2),
-    handlerMs: round((timing.ms + ingest.ms) / N, 1),
-    billedMs: round(billedMs / N, 1),
-    conservativeMs: round(conservativeMs / N, 1),
-    storeReads: round(s.storeReads / N, 2),
-    storeWrites: round(s.storeWrites / N, 2),
-    rru: round(capacity.rru / N, 2),
-    wru: round(capacity.wru / N, 2),
-    indexWru: round(capacity.indexWru / N, 2),
-    refusedWrites: round(capacity.refusedWrites / N, 3),
-    startExecution: round(s.executions / N, 2),
-    sendTaskSuccess: round(callbacks.sendTaskSuccess / N, 2),
-    sendTaskFailure: round(callbacks.sendTaskFailure / N, 2),
-    /** Callbacks to a wait that had already ended (TaskTimedOut / TaskDoesNotExist on AWS). */
-    callbacksGone: round(callbacks.gone / N, 2),
-    smsPublishes: round(smsPublishes / N, 3),
-    topicPublishes: round(topicPublishes / N, 3),
-    smsParts: round(smsParts / N, 3),
-  },
-  usdPer1000: { ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, round(v)])), total: round(total), totalConservative: round(totalConservative) },
-  smsPartsPer1000: round(per1000(smsParts), 1),
-  smsUsdPer1000: SMS_PER_PART === null ? null : round(per1000(smsParts * SMS_PER_PART), 2),
-  goalUsdPer1000: GOAL_USD_PER_1000,
-  meetsGoal: totalConservative < GOAL_USD_PER_1000,
-  prices: {
-    region: 'ap-southeast-1', asOf: '2026-11-25 (list prices from memory, not verified online)',
-    sfnPerTransition: SFN_PER_TRANSITION, lambdaPerRequest: LAMBDA_PER_REQUEST, lambdaArmPerGbSecond: LAMBDA_ARM_PER_GB_SECOND, lambdaMemoryGb: LAMBDA_MEMORY_GB,
-    dynamodbPerWru: DYNAMODB_PER_WRU, dynamodbPerRru: DYNAMODB_PER_RRU, snsPerPublish: SNS_PER_PUBLISH, smsPerPart: SMS_PER_PART,
-  },
-  node: process.version,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'cost',
+    dossiers: N,
+    events: lines.length,
+    simulatedDays,
+    seconds: round(seconds, 1),
+    rejected: result.rejected.length,
+    failedExecutions: s.failedExecutions,
+    openExecutions: s.openExecutions,
+    executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
+    peakMinute: { at: formatInstant(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
+    perDossier: {
+      stateTransitions: round(s.stateTransitions / N, 2),
+      lambdaInvocations: round(lambdaRequests / N, 2),
+      taskInvocations: round(timing.invocations / N, 2),
+      ingestInvocations: round(ingest.invocations / N, 2),
+      handlerMs: round((timing.ms + ingest.ms) / N, 1),
+      billedMs: round(billedMs / N, 1),
+      conservativeMs: round(conservativeMs / N, 1),
+      storeReads: round(s.storeReads / N, 2),
+      storeWrites: round(s.storeWrites / N, 2),
+      rru: round(capacity.rru / N, 2),
+      wru: round(capacity.wru / N, 2),
+      indexWru: round(capacity.indexWru / N, 2),
+      refusedWrites: round(capacity.refusedWrites / N, 3),
+      startExecution: round(s.executions / N, 2),
+      sendTaskSuccess: round(callbacks.sendTaskSuccess / N, 2),
+      sendTaskFailure: round(callbacks.sendTaskFailure / N, 2),
+      /** Callbacks to a wait that had already ended (TaskTimedOut / TaskDoesNotExist on AWS). */
+      callbacksGone: round(callbacks.gone / N, 2),
+      smsPublishes: round(smsPublishes / N, 3),
+      topicPublishes: round(topicPublishes / N, 3),
+      smsParts: round(smsParts / N, 3),
+    },
+    usdPer1000: {
+      ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, round(v)])),
+      total: round(total),
+      totalConservative: round(totalConservative),
+    },
+    smsPartsPer1000: round(per1000(smsParts), 1),
+    smsUsdPer1000: SMS_PER_PART === null ? null : round(per1000(smsParts * SMS_PER_PART), 2),
+    goalUsdPer1000: GOAL_USD_PER_1000,
+    meetsGoal: totalConservative < GOAL_USD_PER_1000,
+    prices: {
+      region: 'ap-southeast-1',
+      asOf: '2026-11-25 (list prices from memory, not verified online)',
+      sfnPerTransition: SFN_PER_TRANSITION,
+      lambdaPerRequest: LAMBDA_PER_REQUEST,
+      lambdaArmPerGbSecond: LAMBDA_ARM_PER_GB_SECOND,
+      lambdaMemoryGb: LAMBDA_MEMORY_GB,
+      dynamodbPerWru: DYNAMODB_PER_WRU,
+      dynamodbPerRru: DYNAMODB_PER_RRU,
+      snsPerPublish: SNS_PER_PUBLISH,
+      smsPerPart: SMS_PER_PART,
+    },
+    node: process.version,
+  }),
+);

@@ -19,7 +19,10 @@ const calendar = loadCalendar();
 const { lines } = landWorkload(calendar, {
   n: N,
   idPrefix: 'B',
-  receiptAt: (_, previous) => calendar.nextWorkingInstant(calendar.addWorkingMinutes(previous ?? calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00')), 2)),
+  receiptAt: (_, previous) =>
+    calendar.nextWorkingInstant(
+      calendar.addWorkingMinutes(previous ?? calendar.nextWorkingInstant(parseInstant('2026-03-02T07:00:00+07:00')), 2),
+    ),
 });
 
 const started = process.hrtime.bigint();
@@ -28,15 +31,27 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 const late = result.dossiers.filter((d) => d.outcome === 'late').length;
 const s = result.stats;
-console.error(`${N} dossiers (${lines.length} events) in ${seconds.toFixed(1)} s; peak RSS ${maxRssMb} MB; ${late} late; ${result.notices.length} notices`);
-console.log(JSON.stringify({
-  bench: 'replay', dossiers: N, events: lines.length, seconds: Math.round(seconds * 10) / 10, maxRssMb,
-  late, notices: result.notices.length, rejected: result.rejected.length, failedExecutions: s.failedExecutions, openExecutions: s.openExecutions,
-  perDossier: {
-    stateTransitions: +(s.stateTransitions / N).toFixed(2),
-    lambdaInvocations: +(s.lambdaInvocations / N).toFixed(2),
-    storeReads: +(s.storeReads / N).toFixed(2),
-    storeWrites: +(s.storeWrites / N).toFixed(2),
-  },
-  node: process.version,
-}));
+console.error(
+  `${N} dossiers (${lines.length} events) in ${seconds.toFixed(1)} s; peak RSS ${maxRssMb} MB; ${late} late; ${result.notices.length} notices`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'replay',
+    dossiers: N,
+    events: lines.length,
+    seconds: Math.round(seconds * 10) / 10,
+    maxRssMb,
+    late,
+    notices: result.notices.length,
+    rejected: result.rejected.length,
+    failedExecutions: s.failedExecutions,
+    openExecutions: s.openExecutions,
+    perDossier: {
+      stateTransitions: +(s.stateTransitions / N).toFixed(2),
+      lambdaInvocations: +(s.lambdaInvocations / N).toFixed(2),
+      storeReads: +(s.storeReads / N).toFixed(2),
+      storeWrites: +(s.storeWrites / N).toFixed(2),
+    },
+    node: process.version,
+  }),
+);

@@ -33,10 +33,27 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 const t = summary.totals;
 const s = summary.execution;
-console.log(JSON.stringify({
-  bench: 'simulate', days, perDay, dossiers: summary.dossiers, events: summary.events, seconds: Math.round(seconds * 10) / 10, maxRssMb,
-  finished: t.finished, late: t.late, latePct: +((t.late / Math.max(1, t.finished)) * 100).toFixed(2), openOverdue: t.openOverdue,
-  notices: summary.notices.byKind, failedExecutions: s.failedExecutions,
-  perDossier: { stateTransitions: +(s.stateTransitions / summary.dossiers).toFixed(2), lambdaInvocations: +(s.lambdaInvocations / summary.dossiers).toFixed(2), storeReads: +(s.storeReads / summary.dossiers).toFixed(2), storeWrites: +(s.storeWrites / summary.dossiers).toFixed(2) },
-  node: process.version,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'simulate',
+    days,
+    perDay,
+    dossiers: summary.dossiers,
+    events: summary.events,
+    seconds: Math.round(seconds * 10) / 10,
+    maxRssMb,
+    finished: t.finished,
+    late: t.late,
+    latePct: +((t.late / Math.max(1, t.finished)) * 100).toFixed(2),
+    openOverdue: t.openOverdue,
+    notices: summary.notices.byKind,
+    failedExecutions: s.failedExecutions,
+    perDossier: {
+      stateTransitions: +(s.stateTransitions / summary.dossiers).toFixed(2),
+      lambdaInvocations: +(s.lambdaInvocations / summary.dossiers).toFixed(2),
+      storeReads: +(s.storeReads / summary.dossiers).toFixed(2),
+      storeWrites: +(s.storeWrites / summary.dossiers).toFixed(2),
+    },
+    node: process.version,
+  }),
+);

@@ -17,7 +17,17 @@ export function landWorkload(
   const iso = formatInstant;
   const lines: string[] = [];
   const unit = (unitId: string, parentUnitId?: string) =>
-    lines.push(JSON.stringify({ eventId: `u-${unitId}`, type: 'unit.upserted', at: UNITS_AT, unitId, name: unitId, ...(parentUnitId ? { parentUnitId } : {}), head: { name: 'Thủ trưởng', phone: '0912345678' } }));
+    lines.push(
+      JSON.stringify({
+        eventId: `u-${unitId}`,
+        type: 'unit.upserted',
+        at: UNITS_AT,
+        unitId,
+        name: unitId,
+        ...(parentUnitId ? { parentUnitId } : {}),
+        head: { name: 'Thủ trưởng', phone: '0912345678' },
+      }),
+    );
   unit('tinh');
   unit('so', 'tinh');
   unit('vpdk', 'so');
@@ -29,18 +39,41 @@ export function landWorkload(
   for (let i = 0; i < options.n; i++) {
     const id = `${options.idPrefix}-${i}`;
     t = options.receiptAt(i, t);
-    lines.push(JSON.stringify({
-      eventId: `${id}-r`, type: 'dossier.received', at: iso(t), dossierId: id, procedureCode: '1.004227', procedureName: 'Đăng ký biến động quyền sử dụng đất',
-      limit: '10 working days', applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
-      path: [[{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }], [{ stepId: 'land', unitId: 'vpdk', budget: '5 working days' }, { stepId: 'tax', unitId: 'thue', budget: '3 working days' }], [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }]],
-    }));
-    const take = (from: number, budgetMin: number) => calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
+    lines.push(
+      JSON.stringify({
+        eventId: `${id}-r`,
+        type: 'dossier.received',
+        at: iso(t),
+        dossierId: id,
+        procedureCode: '1.004227',
+        procedureName: 'Đăng ký biến động quyền sử dụng đất',
+        limit: '10 working days',
+        applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
+        path: [
+          [{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }],
+          [
+            { stepId: 'land', unitId: 'vpdk', budget: '5 working days' },
+            { stepId: 'tax', unitId: 'thue', budget: '3 working days' },
+          ],
+          [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }],
+        ],
+      }),
+    );
+    const take = (from: number, budgetMin: number) =>
+      calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
     const r1 = take(t, 480);
     const land = take(r1, 5 * 480);
     const tax = take(r1, 3 * 480);
     const sign = take(Math.max(land, tax), 2 * 480);
-    for (const [step, at] of [['receive', r1], ['land', land], ['tax', tax], ['sign', sign]] as const) {
-      lines.push(JSON.stringify({ eventId: `${id}-${step}`, type: 'step.completed', at: iso(at), dossierId: id, stepId: step }));
+    for (const [step, at] of [
+      ['receive', r1],
+      ['land', land],
+      ['tax', tax],
+      ['sign', sign],
+    ] as const) {
+      lines.push(
+        JSON.stringify({ eventId: `${id}-${step}`, type: 'step.completed', at: iso(at), dossierId: id, stepId: step }),
+      );
     }
     const end = calendar.addWorkingMinutes(sign, 60);
     lastAt = Math.max(lastAt, end);

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -48,11 +48,26 @@ export class DunghanStack extends Stack {
     this.notifications = new Notifications(this, 'notifications', { key: this.key });
     const { topic, senderId, deadLetters } = this.notifications;
     this.workflow = new DossierWorkflow(this, 'workflow', { table, key: this.key, topic, senderId });
-    this.intake = new IntakeApi(this, 'intake', { table, key: this.key, stateMachineArn: this.workflow.stateMachineArn });
+    this.intake = new IntakeApi(this, 'intake', {
+      table,
+      key: this.key,
+      stateMachineArn: this.workflow.stateMachineArn,
+    });
     this.workflow.stateMachine.grantStartExecution(this.intake.ingest);
-    this.schedules = new Schedules(this, 'schedules', { table, key: this.key, topic, senderId, stateMachineArn: this.workflow.stateMachineArn, deadLetters });
+    this.schedules = new Schedules(this, 'schedules', {
+      table,
+      key: this.key,
+      topic,
+      senderId,
+      stateMachineArn: this.workflow.stateMachineArn,
+      deadLetters,
+    });
 
-    const operations = new sns.Topic(this, 'operations', { displayName: 'dunghan operations alarms', masterKey: this.key, enforceSSL: true });
+    const operations = new sns.Topic(this, 'operations', {
+      displayName: 'dunghan operations alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
     this.alarms = new Alarms(this, 'alarms', {
       stateMachine: this.workflow.stateMachine,
       deadLetters,
@@ -63,11 +78,16 @@ export class DunghanStack extends Stack {
         ingest: this.intake.ingest,
         sweeper: this.schedules.sweeper,
         digest: this.schedules.digest,
-        ...Object.fromEntries(Object.entries(this.workflow.functions).map(([k, fn]) => [k.replace(/FunctionArn$/, '').toLowerCase(), fn])),
+        ...Object.fromEntries(
+          Object.entries(this.workflow.functions).map(([k, fn]) => [k.replace(/FunctionArn$/, '').toLowerCase(), fn]),
+        ),
       },
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.intake.api.url, description: 'POST {url}events (SigV4), GET {url}dossiers/{id}' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.intake.api.url,
+      description: 'POST {url}events (SigV4), GET {url}dossiers/{id}',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EscalationTopicArn', { value: topic.topicArn });
@@ -85,43 +105,117 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   const arnOf = (c: IConstruct) => `<${stack.getLogicalId(c.node.defaultChild as CfnElement)}.Arn>`;
   const table = stack.table.table;
-  const functions = [stack.intake.ingest, stack.schedules.sweeper, stack.schedules.digest, ...Object.values(stack.workflow.functions)];
+  const functions = [
+    stack.intake.ingest,
+    stack.schedules.sweeper,
+    stack.schedules.digest,
+    ...Object.values(stack.workflow.functions),
+  ];
   for (const fn of functions) {
-    ack(fn, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'The AWS-managed minimum for a function to write its own logs; it grants no data access.');
-    ack(fn, 'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"; for notifying functions also sns:Publish to a phone number, which has no resource ARN.');
-    ack(fn, `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`, "Queries on the table's own secondary indexes (byCheckpoint, byNoticeStatus, byWatch).");
-    ack(fn, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', "Encrypting with the project's one key (table, topic, queue); scoped to that key.");
-    ack(fn, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "Encrypting with the project's one key (table, topic, queue); scoped to that key.");
-    ack(fn, 'AwsSolutions-L1', 'Node.js 22 (nodejs22.x) is the runtime the project targets and tests on; move when the project does.');
+    ack(
+      fn,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The AWS-managed minimum for a function to write its own logs; it grants no data access.',
+    );
+    ack(
+      fn,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"; for notifying functions also sns:Publish to a phone number, which has no resource ARN.',
+    );
+    ack(
+      fn,
+      `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`,
+      "Queries on the table's own secondary indexes (byCheckpoint, byNoticeStatus, byWatch).",
+    );
+    ack(
+      fn,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      "Encrypting with the project's one key (table, topic, queue); scoped to that key.",
+    );
+    ack(
+      fn,
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      "Encrypting with the project's one key (table, topic, queue); scoped to that key.",
+    );
+    ack(
+      fn,
+      'AwsSolutions-L1',
+      'Node.js 22 (nodejs22.x) is the runtime the project targets and tests on; move when the project does.',
+    );
   }
   // As cdk-nag prints it: a region or account given at synth (the CLI's default environment) is literal.
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  ack(stack.schedules.sweeper, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.stackName}-dossier-path:*]`,
-    "DescribeExecution on the dossier-path machine's own executions: the sweeper asks whether a dossier's execution died (their names are the dossier ids).");
+  ack(
+    stack.schedules.sweeper,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.stackName}-dossier-path:*]`,
+    "DescribeExecution on the dossier-path machine's own executions: the sweeper asks whether a dossier's execution died (their names are the dossier ids).",
+  );
   const stateMachine = stack.workflow.stateMachine;
-  ack(stateMachine, 'AwsSolutions-SF1', 'Logging is at ERROR without execution data on purpose: no personal data in logs (execution input is ids only).');
-  ack(stateMachine, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery (logs:CreateLogDelivery and related) accept only "*".');
+  ack(
+    stateMachine,
+    'AwsSolutions-SF1',
+    'Logging is at ERROR without execution data on purpose: no personal data in logs (execution input is ids only).',
+  );
+  ack(
+    stateMachine,
+    'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray and CloudWatch Logs delivery (logs:CreateLogDelivery and related) accept only "*".',
+  );
   for (const fn of Object.values(stack.workflow.functions)) {
-    ack(stateMachine, `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`, 'Invoking the task functions, including their versions and aliases (lambda:InvokeFunction on <arn>:*).');
+    ack(
+      stateMachine,
+      `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`,
+      'Invoking the task functions, including their versions and aliases (lambda:InvokeFunction on <arn>:*).',
+    );
   }
   const schedulerRole = stack.schedules.node.findChild('scheduler-role');
   for (const fn of [stack.schedules.sweeper, stack.schedules.digest]) {
-    ack(schedulerRole, `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`, 'The schedule invokes its function, including versions and aliases.');
+    ack(
+      schedulerRole,
+      `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`,
+      'The schedule invokes its function, including versions and aliases.',
+    );
   }
-  ack(schedulerRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'Failed invocations go to the KMS-encrypted dead-letter queue; scoped to the project key.');
-  ack(schedulerRole, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'Failed invocations go to the KMS-encrypted dead-letter queue; scoped to the project key.');
-  ack(stack.notifications.node.findChild('sms-settings'), 'AwsSolutions-IAM5[Resource::*]', 'sns:SetSMSAttributes sets account-level SMS settings and has no resource-level permission.');
+  ack(
+    schedulerRole,
+    'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    'Failed invocations go to the KMS-encrypted dead-letter queue; scoped to the project key.',
+  );
+  ack(
+    schedulerRole,
+    'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+    'Failed invocations go to the KMS-encrypted dead-letter queue; scoped to the project key.',
+  );
+  ack(
+    stack.notifications.node.findChild('sms-settings'),
+    'AwsSolutions-IAM5[Resource::*]',
+    'sns:SetSMSAttributes sets account-level SMS settings and has no resource-level permission.',
+  );
   // The provider function CDK creates once per stack for AwsCustomResource (the SMS settings).
-  const provider = stack.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+  const provider = stack.node.tryFindChild(
+    cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'),
+  );
   if (provider) {
-    ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'The AwsCustomResource provider that applies the SMS settings at deploy time writes its own logs; it has no data access.');
+    ack(
+      provider,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The AwsCustomResource provider that applies the SMS settings at deploy time writes its own logs; it has no data access.',
+    );
   }
-  ack(stack.intake.api, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    "API Gateway's account-level role for writing execution and access logs (the AWS-managed minimum).");
-  ack(stack.intake.api, 'AwsSolutions-APIG3', 'The API is called only by the province integration (iGate) with SigV4 credentials; WAF adds cost without a public client. Add a web ACL if the API is exposed more widely.');
-  ack(stack.intake.api, 'AwsSolutions-COG4', 'Machine clients authenticate with IAM (SigV4); there are no end users to sign in through Cognito.');
+  ack(
+    stack.intake.api,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    "API Gateway's account-level role for writing execution and access logs (the AWS-managed minimum).",
+  );
+  ack(
+    stack.intake.api,
+    'AwsSolutions-APIG3',
+    'The API is called only by the province integration (iGate) with SigV4 credentials; WAF adds cost without a public client. Add a web ACL if the API is exposed more widely.',
+  );
+  ack(
+    stack.intake.api,
+    'AwsSolutions-COG4',
+    'Machine clients authenticate with IAM (SigV4); there are no end users to sign in through Cognito.',
+  );
 }

@@ -22,6 +22,11 @@ export function apiGatewayEvent(
     stageVariables: null,
     body,
     isBase64Encoded: options.isBase64Encoded ?? false,
-    requestContext: { httpMethod: method, path, stage: 'local', requestId: 'local' } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      httpMethod: method,
+      path,
+      stage: 'local',
+      requestId: 'local',
+    } as APIGatewayProxyEvent['requestContext'],
   };
 }

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
 interface Command {
@@ -43,7 +43,14 @@ export const COMMANDS: Record<string, { summary: string; load(): Promise<Command
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return ['usage: dunghan <command> [options]', '', 'commands:', ...lines, '', 'dunghan <command> --help for its options'].join('\n');
+  return [
+    'usage: dunghan <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'dunghan <command> --help for its options',
+  ].join('\n');
 }
 
 /** Runs the command line; returns the exit code (0 ok, 1 internal error, 2 bad input). */
@@ -64,9 +71,14 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`usage: ${command.usage}`);
       return 0;
     }
-    let parsed;
+    let parsed: ReturnType<typeof parseArgs>;
     try {
-      parsed = parseArgs({ args: attachValues(rest, command.options), options: command.options, strict: true, allowPositionals: true });
+      parsed = parseArgs({
+        args: attachValues(rest, command.options),
+        options: command.options,
+        strict: true,
+        allowPositionals: true,
+      });
     } catch (err) {
       // node:util's message, cut to its first sentence: "Unknown option '--bogus'".
       throw new UsageError(null, (err as Error).message.split(/\.\s/)[0] ?? 'bad arguments');
@@ -95,7 +107,12 @@ function attachValues(args: string[], options: Command['options']): string[] {
     const arg = args[i]!;
     const next = args[i + 1];
     const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
-    if (option?.type === 'string' && next !== undefined && next.startsWith('-') && !(next.slice(2) in options && next.startsWith('--'))) {
+    if (
+      option?.type === 'string' &&
+      next !== undefined &&
+      next.startsWith('-') &&
+      !(next.slice(2) in options && next.startsWith('--'))
+    ) {
       out.push(`${arg}=${next}`);
       i++;
     } else {

@@ -3,14 +3,14 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
+import { marshall, type marshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { InProcessDynalite } from './dynalite-handler.ts';
 
 /**
@@ -41,7 +41,10 @@ for (const [Command, operation] of [
   [BatchWriteCommand, 'BatchWriteItem'],
 ] as const) {
   const shape = new (Command as unknown as new (input: object) => DocumentCommandShape)({});
-  DOCUMENT_COMMANDS[`${operation}Command`] = { operation, shape: { inputKeyNodes: shape.inputKeyNodes, outputKeyNodes: shape.outputKeyNodes } };
+  DOCUMENT_COMMANDS[`${operation}Command`] = {
+    operation,
+    shape: { inputKeyNodes: shape.inputKeyNodes, outputKeyNodes: shape.outputKeyNodes },
+  };
 }
 
 // lib-dynamodb's key-map walk (commands/utils), with its markers: SELF = null, ALL_VALUES = {},
@@ -76,13 +79,15 @@ function processKeysInObj(obj: Record<string, unknown>, fn: Process, keyNodes: R
   for (const [nodeKey, nodes] of Object.entries(keyNodes)) {
     if (typeof obj[nodeKey] === 'function') continue;
     const processed = processObj(obj[nodeKey], fn, nodes);
-    if (processed !== undefined && typeof processed !== 'function') (acc as Record<string, unknown>)[nodeKey] = processed;
+    if (processed !== undefined && typeof processed !== 'function')
+      (acc as Record<string, unknown>)[nodeKey] = processed;
   }
   return acc;
 }
 
 function processAllKeysInObj(obj: unknown, fn: Process, keyNodes: KeyNodes): unknown {
-  if (Array.isArray(obj)) return obj.filter((item) => typeof item !== 'function').map((item) => processObj(item, fn, keyNodes));
+  if (Array.isArray(obj))
+    return obj.filter((item) => typeof item !== 'function').map((item) => processObj(item, fn, keyNodes));
   const acc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj as Record<string, unknown>)) {
     if (typeof value === 'function') continue;
@@ -102,29 +107,58 @@ function serviceException(statusCode: number, requestId: string, body: Record<st
   const { __type: _t, message: _m, Message: _M, ...rest } = body;
   const $metadata = { httpStatusCode: statusCode, requestId, attempts: 1, totalRetryDelay: 0 };
   const Modelled = exceptions[code];
-  if (typeof Modelled === 'function' && (Modelled as { prototype: unknown }).prototype instanceof dynamodb.DynamoDBServiceException) {
+  if (
+    typeof Modelled === 'function' &&
+    (Modelled as { prototype: unknown }).prototype instanceof dynamodb.DynamoDBServiceException
+  ) {
     return new (Modelled as new (o: object) => Error)({ ...rest, message, $metadata });
   }
-  return new dynamodb.DynamoDBServiceException({ name: code, $fault: statusCode >= 500 ? 'server' : 'client', message, $metadata });
+  return new dynamodb.DynamoDBServiceException({
+    name: code,
+    $fault: statusCode >= 500 ? 'server' : 'client',
+    message,
+    $metadata,
+  });
 }
 
 /** Adds the in-process path to a document client (the store's); other commands go through the SDK. */
 export function sendDocumentsInProcess(client: DynamoDBDocumentClient, dynalite: InProcessDynalite): void {
-  const translate = (client.config as { translateConfig?: { marshallOptions?: marshallOptions; unmarshallOptions?: object } }).translateConfig ?? {};
+  const translate =
+    (client.config as { translateConfig?: { marshallOptions?: marshallOptions; unmarshallOptions?: object } })
+      .translateConfig ?? {};
   // lib-dynamodb's defaults for document commands.
-  const marshallOpts = { ...translate.marshallOptions, convertTopLevelContainer: translate.marshallOptions?.convertTopLevelContainer ?? true };
-  const unmarshallOpts = { ...translate.unmarshallOptions, convertWithoutMapWrapper: (translate.unmarshallOptions as { convertWithoutMapWrapper?: boolean } | undefined)?.convertWithoutMapWrapper ?? true };
+  const marshallOpts = {
+    ...translate.marshallOptions,
+    convertTopLevelContainer: translate.marshallOptions?.convertTopLevelContainer ?? true,
+  };
+  const unmarshallOpts = {
+    ...translate.unmarshallOptions,
+    convertWithoutMapWrapper:
+      (translate.unmarshallOptions as { convertWithoutMapWrapper?: boolean } | undefined)?.convertWithoutMapWrapper ??
+      true,
+  };
   const marshallValue: Process = (v) => marshall(v as Record<string, unknown>, marshallOpts);
   const unmarshallValue: Process = (v) => unmarshall(v as Record<string, dynamodb.AttributeValue>, unmarshallOpts);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = DOCUMENT_COMMANDS[context.commandName ?? ''];
       if (!command) return next(args);
-      const input = processKeysInObj((args as { input: Record<string, unknown> }).input, marshallValue, command.shape.inputKeyNodes as Record<string, KeyNodes>);
+      const input = processKeysInObj(
+        (args as { input: Record<string, unknown> }).input,
+        marshallValue,
+        command.shape.inputKeyNodes as Record<string, KeyNodes>,
+      );
       const { statusCode, requestId, body } = await dynalite.call(command.operation, JSON.stringify(input));
       if (statusCode !== 200) throw serviceException(statusCode, requestId, body);
-      const output = processKeysInObj(body, unmarshallValue, command.shape.outputKeyNodes as Record<string, KeyNodes>) as Record<string, unknown>;
-      return { output: { ...output, $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } }, response: {} } as never;
+      const output = processKeysInObj(
+        body,
+        unmarshallValue,
+        command.shape.outputKeyNodes as Record<string, KeyNodes>,
+      ) as Record<string, unknown>;
+      return {
+        output: { ...output, $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } },
+        response: {},
+      } as never;
     },
     { step: 'initialize', priority: 'low', name: 'dunghanInProcessDocuments' },
   );

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 
 /**
  * dynalite without a socket: the DynamoDB client's request handler hands each request to dynalite's
@@ -59,10 +59,28 @@ const validations = require('dynalite/validations') as {
 
 // The operations dynalite serves (its index.js list), loaded lazily.
 const OPERATIONS = new Set([
-  'BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive',
-  'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'CreateTable',
+  'DeleteItem',
+  'DeleteTable',
+  'DescribeTable',
+  'DescribeTimeToLive',
+  'GetItem',
+  'ListTables',
+  'PutItem',
+  'Query',
+  'Scan',
+  'TagResource',
+  'UntagResource',
+  'ListTagsOfResource',
+  'UpdateItem',
+  'UpdateTable',
 ]);
-const actions = new Map<string, { action: (store: DynaliteStore, data: unknown, cb: Callback) => void; validation: ActionValidation }>();
+const actions = new Map<
+  string,
+  { action: (store: DynaliteStore, data: unknown, cb: Callback) => void; validation: ActionValidation }
+>();
 
 function operation(name: string) {
   let op = actions.get(name);
@@ -79,7 +97,10 @@ function operation(name: string) {
 
 export interface InProcessDynalite {
   /** An operation by name with its JSON request body: dynalite's status, a request id and its answer. */
-  call(operation: string, body: string): Promise<{ statusCode: number; requestId: string; body: Record<string, unknown> }>;
+  call(
+    operation: string,
+    body: string,
+  ): Promise<{ statusCode: number; requestId: string; body: Record<string, unknown> }>;
   handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
   updateHttpClientConfig(): void;
   httpHandlerConfigs(): Record<string, never>;
@@ -122,14 +143,21 @@ function closeIteratorsOfStreams(levelDb: LevelDb): void {
   levelDb.createValueStream = (options) => stream(levelDb.values(options));
 }
 
-export function inProcessDynalite(options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {}): InProcessDynalite {
+export function inProcessDynalite(
+  options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {},
+): InProcessDynalite {
   const store = db.create({ ...options });
   closeIteratorsOfStreams(store.db);
   let requestSeq = 0;
   /** One request as dynalite's listener serves it once the HTTP layer is parsed: status and JSON. */
   const call = (name: string, text: string): Promise<{ statusCode: number; data: unknown }> => {
-    if (!OPERATIONS.has(name)) return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#UnknownOperationException' } });
-    if (!text) return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
+    if (!OPERATIONS.has(name))
+      return Promise.resolve({
+        statusCode: 400,
+        data: { __type: 'com.amazon.coral.service#UnknownOperationException' },
+      });
+    if (!text)
+      return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -163,7 +191,12 @@ export function inProcessDynalite(options: { path?: string; createTableMs?: numb
     async handle(request) {
       const target = String(request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.');
       const raw = request.body as string | Uint8Array | undefined;
-      const text = typeof raw === 'string' ? raw : raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : '';
+      const text =
+        typeof raw === 'string'
+          ? raw
+          : raw
+            ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')
+            : '';
       const { statusCode, data } = await call(target.length === 2 ? (target[1] ?? '') : '', text);
       const body = Buffer.from(JSON.stringify(data), 'utf8');
       return {
@@ -183,7 +216,9 @@ export function inProcessDynalite(options: { path?: string; createTableMs?: numb
     destroy() {},
     async tableActive(name) {
       for (;;) {
-        const status = await new Promise<string | undefined>((resolve) => store.getTable(name, false, (err, table) => resolve(err ? undefined : table?.TableStatus)));
+        const status = await new Promise<string | undefined>((resolve) =>
+          store.getTable(name, false, (err, table) => resolve(err ? undefined : table?.TableStatus)),
+        );
         if (status === 'ACTIVE') return;
         await new Promise((resolve) => setTimeout(resolve, 1));
       }

@@ -17,8 +17,15 @@ const LOCAL_SKIPPED_MIDDLEWARE = [
 ];
 
 /** dynalite in this process, called without a socket, with the table built from the shared definition. */
-export async function startLocalStore(options: { path?: string } = {}): Promise<{ store: DynamoStore; close(): Promise<void> }> {
-  const dynalite = inProcessDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+export async function startLocalStore(
+  options: { path?: string } = {},
+): Promise<{ store: DynamoStore; close(): Promise<void> }> {
+  const dynalite = inProcessDynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
   const store = new DynamoStore(LOCAL_TABLE, {
     endpoint: 'http://dynalite.local',
     region: 'local',

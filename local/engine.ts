@@ -1,9 +1,9 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { executionName } from '../functions/app/execution-name.ts';
 import type { ExecutionStatus, Executions } from '../functions/app/ports.ts';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, taskStates, type TaskFunction } from '../workflows/index.ts';
+import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, type TaskFunction, taskStates } from '../workflows/index.ts';
 import type { LocalTaskTokens } from './tokens.ts';
 
 /** A Lambda handler as the local engine calls it (a middy handler takes the abort signal's options too). */
@@ -31,7 +31,13 @@ const LAMBDA_CONTEXT = { functionName: 'dunghan-local', awsRequestId: 'local' } 
  * handler in process (a Task without a local handler would call AWS: the constructor refuses that).
  */
 export class LocalExecutions implements Executions {
-  readonly stats: EngineStats = { executions: 0, stateTransitions: 0, lambdaInvocations: 0, failedExecutions: 0, runningExecutions: 0 };
+  readonly stats: EngineStats = {
+    executions: 0,
+    stateTransitions: 0,
+    lambdaInvocations: 0,
+    failedExecutions: 0,
+    runningExecutions: 0,
+  };
   /** Task handlers under way (the simulated clock waits for them). */
   inFlight = 0;
   /** Off by default: called with every event of every execution (the PII test searches them). */
@@ -55,7 +61,9 @@ export class LocalExecutions implements Executions {
       if (!lambda) throw new Error(`no local handler for Task state ${binding.stateName} (${binding.fn})`);
       this.localHandlers[binding.stateName] = binding.waitForTaskToken
         ? async (input) => (await this.waitForToken(lambda, input)) as JsonValue
-        : async (input) => ({ Payload: (await this.invoke(lambda, (input as { Payload: unknown }).Payload)) as JsonValue });
+        : async (input) => ({
+            Payload: (await this.invoke(lambda, (input as { Payload: unknown }).Payload)) as JsonValue,
+          });
     }
   }
 
@@ -85,7 +93,11 @@ export class LocalExecutions implements Executions {
     execution.result
       .catch((err: unknown) => {
         this.stats.failedExecutions++;
-        this.logger.error('execution failed', { dossierId, error: (err as Error).name, cause: String((err as { cause?: unknown }).cause ?? '') });
+        this.logger.error('execution failed', {
+          dossierId,
+          error: (err as Error).name,
+          cause: String((err as { cause?: unknown }).cause ?? ''),
+        });
       })
       .finally(() => {
         this.stats.runningExecutions--;

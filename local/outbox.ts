@@ -16,7 +16,8 @@ export class Outbox implements Notifier {
     const record = { ...rest, to: maskPhone(phone) };
     this.messages.push(record);
     if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(record)}\n`);
-    if (this.options.print) console.log(`[outbox] ${record.at} ${record.kind} -> ${record.to} (${record.unitId}): ${record.text}`);
+    if (this.options.print)
+      console.log(`[outbox] ${record.at} ${record.kind} -> ${record.to} (${record.unitId}): ${record.text}`);
     return { status: 'sent' };
   }
 }

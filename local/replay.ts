@@ -1,10 +1,10 @@
+import { dossierEvents } from '../functions/app/dossiers.ts';
+import { presentSheet } from '../functions/app/sheet.ts';
 import { controlSheet } from '../functions/core/control-sheet.ts';
 import { foldDossier } from '../functions/core/dossier.ts';
 import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
-import { dossierEvents } from '../functions/app/dossiers.ts';
-import { presentSheet } from '../functions/app/sheet.ts';
 import type { NoticeStatus } from '../functions/schemas/records.ts';
-import { startLocalStack, type LocalStackOptions, type ReplayStats } from './stack.ts';
+import { type LocalStackOptions, type ReplayStats, startLocalStack } from './stack.ts';
 
 /**
  * `dunghan replay`: feed events in time order on the simulated clock (each applied at its `at`),
@@ -122,7 +122,10 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       const response = await stack.request('POST', '/events', d.body);
       const body = JSON.parse(response.body) as { field?: string; reason?: string };
       if (response.statusCode >= 400) {
-        rejected.push({ eventId: d.eventId, reason: body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`) });
+        rejected.push({
+          eventId: d.eventId,
+          reason: body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`),
+        });
       } else {
         const dossierId = (JSON.parse(d.body) as { dossierId?: unknown }).dossierId;
         if (typeof dossierId === 'string') seenDossiers.add(dossierId);
@@ -138,7 +141,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       const events = await dossierEvents(deps, dossierId);
       const state = foldDossier(deps.calendar, events);
       if (!state) {
-        for (const e of events) rejected.push({ eventId: e.eventId, reason: `dossier ${dossierId} was never received` });
+        for (const e of events)
+          rejected.push({ eventId: e.eventId, reason: `dossier ${dossierId} was never received` });
         continue;
       }
       for (const u of state.unapplied) rejected.push(u);

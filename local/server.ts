@@ -4,7 +4,11 @@ import { MAX_BODY_BYTES } from '../functions/handlers/api.ts';
 import type { LocalStack } from './stack.ts';
 
 /** The cloud API's routes over HTTP on this machine (POST /events, GET /dossiers/{id}). */
-export async function serveHttp(stack: LocalStack, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export async function serveHttp(
+  stack: LocalStack,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -21,9 +25,22 @@ export async function serveHttp(stack: LocalStack, port: number, host = '127.0.0
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(body);
       };
-      if (!method) return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
-      if (path === null) return respond(400, JSON.stringify({ error: 'invalid_request', field: '(url)', reason: 'is not a valid request target' }));
-      if (tooLarge) return respond(413, JSON.stringify({ error: 'invalid_event', field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }));
+      if (!method)
+        return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
+      if (path === null)
+        return respond(
+          400,
+          JSON.stringify({ error: 'invalid_request', field: '(url)', reason: 'is not a valid request target' }),
+        );
+      if (tooLarge)
+        return respond(
+          413,
+          JSON.stringify({
+            error: 'invalid_event',
+            field: '(body)',
+            reason: `must be at most ${MAX_BODY_BYTES} bytes`,
+          }),
+        );
       stack
         .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined)
         .then((r) => respond(r.statusCode, r.body))

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
 import type { SweepResult } from '../functions/app/sweeper.ts';
-import { DAY_MS, MINUTE_MS, dayOf, startOfDay } from '../functions/core/instant.ts';
+import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
 import { makeDigest, makeSweep, workflowTaskHandlers } from '../functions/handlers/tasks.ts';
@@ -84,12 +84,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const local = await startLocalStore(options.dataPath ? { path: options.dataPath } : {});
   const logger = new Logger({ serviceName: 'dunghan-local', logLevel: options.logLevel ?? 'SILENT' });
   const tokens = new LocalTaskTokens();
-  const outbox = new Outbox({ ...(options.outboxFile ? { file: options.outboxFile } : {}), print: options.printOutbox ?? false });
+  const outbox = new Outbox({
+    ...(options.outboxFile ? { file: options.outboxFile } : {}),
+    print: options.printOutbox ?? false,
+  });
   let clock: SimulatedTime | null = null;
   const deps: Deps = {
     store: local.store,
     callbacks: tokens,
-    executions: { start: (id, attempt) => executions.start(id, attempt), status: (id, attempt) => executions.status(id, attempt) },
+    executions: {
+      start: (id, attempt) => executions.start(id, attempt),
+      status: (id, attempt) => executions.status(id, attempt),
+    },
     notifier: options.notifier ?? outbox,
     calendar: loadCalendar(options.province),
     catalogue: loadCatalogue(options.catalogue),
@@ -101,12 +107,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The same handlers as the Lambda functions, on this stack's adapters.
   const runtime: HandlerRuntime = { logger, deps: () => deps };
   const lambdas: Record<TaskFunction, LocalLambda> = workflowTaskHandlers(runtime);
-  if (options.wrapTask) for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
+  if (options.wrapTask)
+    for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
   const executions = new LocalExecutions(lambdas, tokens, logger);
   let scheduledRunning = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
-    clock = new SimulatedTime(options.simulatedStart, { busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning });
+    clock = new SimulatedTime(options.simulatedStart, {
+      busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning,
+    });
   }
   // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
   // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
@@ -135,11 +144,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const now = Date.now();
     let next = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
     if (next <= now) next += DAY_MS;
-    later(next - now, () => runScheduled('digest', () => digestHandler({}, scheduledContext('digest')), 2, scheduleDigest));
+    later(next - now, () =>
+      runScheduled('digest', () => digestHandler({}, scheduledContext('digest')), 2, scheduleDigest),
+    );
   };
   scheduleDigest();
   const sweepHandler = makeSweep(runtime);
-  const sweeps: SweepTotals = { runs: 0, failedRuns: 0, restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, quarantined: 0, errors: 0 };
+  const sweeps: SweepTotals = {
+    runs: 0,
+    failedRuns: 0,
+    restarted: 0,
+    alive: 0,
+    resent: 0,
+    reclaimed: 0,
+    overdueRepaired: 0,
+    quarantined: 0,
+    errors: 0,
+  };
   const sweepEvery = (options.sweepEveryMinutes ?? 15) * MINUTE_MS;
   const sweepOnce = async () => {
     sweeps.runs++;
@@ -151,7 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw err;
     }
   };
-  const scheduleSweep = () => later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
+  const scheduleSweep = () =>
+    later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
   if (sweepEvery > 0) scheduleSweep();
   const apiHandler = makeApiHandler(runtime);
   let requests = 0;

@@ -45,12 +45,22 @@ export function taskStates(asl: string = DOSSIER_PATH_ASL): TaskStateBinding[] {
   const walk = (states: Record<string, Record<string, unknown>>) => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Task') {
-        const fnName = ((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? '').replace(/^\$\{|\}$/g, '');
-        out.push({ stateName: name, fn: fnName as TaskFunction, waitForTaskToken: String(state.Resource).endsWith('.waitForTaskToken') });
+        const fnName = ((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? '').replace(
+          /^\$\{|\}$/g,
+          '',
+        );
+        out.push({
+          stateName: name,
+          fn: fnName as TaskFunction,
+          waitForTaskToken: String(state.Resource).endsWith('.waitForTaskToken'),
+        });
       }
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, Record<string, unknown>> } | undefined;
+      const processor = (state.ItemProcessor ?? state.Iterator) as
+        | { States?: Record<string, Record<string, unknown>> }
+        | undefined;
       if (processor?.States) walk(processor.States);
-      for (const branch of (state.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []) walk(branch.States);
+      for (const branch of (state.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? [])
+        walk(branch.States);
     }
   };
   walk((JSON.parse(asl) as { States: Record<string, Record<string, unknown>> }).States);

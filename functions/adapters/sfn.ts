@@ -1,8 +1,8 @@
 import {
   DescribeExecutionCommand,
-  type SFNClient,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { executionName } from '../app/execution-name.ts';
@@ -18,7 +18,9 @@ export class SfnCallbacks implements TaskCallbacks {
   constructor(private readonly client: SFNClient) {}
 
   async succeed(token: string, output: Record<string, unknown>): Promise<'ok' | 'gone'> {
-    return this.answer(() => this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })));
+    return this.answer(() =>
+      this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })),
+    );
   }
 
   async fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'> {
@@ -46,7 +48,11 @@ export class SfnExecutions implements Executions {
     try {
       // Input is ids only: no personal data in execution history. Every attempt re-plans from the store.
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName(dossierId, attempt), input: JSON.stringify({ dossierId }) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: executionName(dossierId, attempt),
+          input: JSON.stringify({ dossierId }),
+        }),
       );
       return 'started';
     } catch (err) {

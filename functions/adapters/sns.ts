@@ -44,7 +44,9 @@ export class SnsNotifier implements Notifier {
       Message: message.text,
       MessageAttributes: {
         'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-        ...(this.options.senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.options.senderId } } : {}),
+        ...(this.options.senderId
+          ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.options.senderId } }
+          : {}),
       },
     });
     const result = await this.publish(sms);
@@ -55,15 +57,29 @@ export class SnsNotifier implements Notifier {
         new PublishCommand({
           TopicArn: this.options.escalationTopicArn,
           Subject: `dunghan ${message.kind}${message.rung ? ` ${message.rung}` : ''}`,
-          Message: JSON.stringify({ noticeId: message.noticeId, dossierId: message.dossierId, kind: message.kind, level: message.rung, unitId: message.unitId, at: message.at, text: message.text }),
+          Message: JSON.stringify({
+            noticeId: message.noticeId,
+            dossierId: message.dossierId,
+            kind: message.kind,
+            level: message.rung,
+            unitId: message.unitId,
+            at: message.at,
+            text: message.text,
+          }),
           MessageAttributes: {
             unitId: { DataType: 'String', StringValue: message.unitId },
             kind: { DataType: 'String', StringValue: message.kind },
             level: { DataType: 'Number', StringValue: String(message.rung ?? 0) },
           },
         }),
-      ).catch((err: unknown): DeliveryResult => ({ status: 'failed', reason: `${(err as Error).name}: ${(err as Error).message}` }));
-      if (copy.status !== 'sent') return { status: 'sent', reason: `escalation topic copy not published (${copy.reason ?? copy.status})` };
+      ).catch(
+        (err: unknown): DeliveryResult => ({
+          status: 'failed',
+          reason: `${(err as Error).name}: ${(err as Error).message}`,
+        }),
+      );
+      if (copy.status !== 'sent')
+        return { status: 'sent', reason: `escalation topic copy not published (${copy.reason ?? copy.status})` };
     }
     return result;
   }

@@ -1,6 +1,6 @@
-import { foldDossier, type DossierState } from '../core/dossier.ts';
+import { type DossierState, foldDossier } from '../core/dossier.ts';
 import type { UnitRef } from '../core/policy.ts';
-import { parseEvent, type DossierEvent } from '../schemas/events.ts';
+import { type DossierEvent, parseEvent } from '../schemas/events.ts';
 import type { Unit } from '../schemas/records.ts';
 import { DossierNotFoundError, StoredDataError } from './errors.ts';
 import type { Deps } from './ports.ts';
@@ -19,7 +19,10 @@ export async function dossierEvents(deps: Deps, dossierId: string): Promise<Doss
 }
 
 /** The folded state of a dossier; throws DossierNotFoundError when it was never received. */
-export async function loadDossier(deps: Deps, dossierId: string): Promise<{ state: DossierState; events: DossierEvent[] }> {
+export async function loadDossier(
+  deps: Deps,
+  dossierId: string,
+): Promise<{ state: DossierState; events: DossierEvent[] }> {
   const events = await dossierEvents(deps, dossierId);
   const state = foldDossier(deps.calendar, events);
   if (!state) throw new DossierNotFoundError(`dossier ${dossierId} has not been received`);

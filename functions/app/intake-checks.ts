@@ -8,18 +8,25 @@ import type { Deps } from './ports.ts';
 /** What the intake checks before it stores an event, and the form it stores it in. */
 
 /** The catalogue path of a procedure for the receiving unit ("receiving", "parent" or a fixed unit). */
-export async function resolvePath(deps: Deps, event: DossierReceived): Promise<{ path: StepSpec[][] } | { field: string; reason: string }> {
+export async function resolvePath(
+  deps: Deps,
+  event: DossierReceived,
+): Promise<{ path: StepSpec[][] } | { field: string; reason: string }> {
   const procedure = deps.catalogue.procedures.find((p) => p.procedureCode === event.procedureCode);
-  if (!procedure) return { field: 'path', reason: `procedure ${event.procedureCode} is not in the catalogue; send its path` };
+  if (!procedure)
+    return { field: 'path', reason: `procedure ${event.procedureCode} is not in the catalogue; send its path` };
   const receiving = await cachedUnit(deps, event.receivingUnitId!);
-  if (!receiving) return { field: 'receivingUnitId', reason: `unit ${event.receivingUnitId} is not known; send unit.upserted first` };
-  const unitOf = (role: string) => (role === 'receiving' ? receiving.unitId : role === 'parent' ? receiving.parentUnitId : role);
+  if (!receiving)
+    return { field: 'receivingUnitId', reason: `unit ${event.receivingUnitId} is not known; send unit.upserted first` };
+  const unitOf = (role: string) =>
+    role === 'receiving' ? receiving.unitId : role === 'parent' ? receiving.parentUnitId : role;
   const path: StepSpec[][] = [];
   for (const stage of procedure.path) {
     const steps: StepSpec[] = [];
     for (const t of stage) {
       const unitId = unitOf(t.unit);
-      if (!unitId) return { field: 'receivingUnitId', reason: `unit ${receiving.unitId} has no parent for step ${t.stepId}` };
+      if (!unitId)
+        return { field: 'receivingUnitId', reason: `unit ${receiving.unitId} has no parent for step ${t.stepId}` };
       steps.push({ stepId: t.stepId, unitId, budget: t.budget });
     }
     path.push(steps);
@@ -31,10 +38,14 @@ export async function resolvePath(deps: Deps, event: DossierReceived): Promise<{
  * What the working calendar cannot count: an instant outside its years, a limit or a budget that ends
  * beyond its data. Refused before the event is stored, since every later fold of the dossier would fail.
  */
-export function beyondCalendar(calendar: WorkingCalendar, event: DossierEvent): { field: string; reason: string } | null {
+export function beyondCalendar(
+  calendar: WorkingCalendar,
+  event: DossierEvent,
+): { field: string; reason: string } | null {
   const data = `the working calendar data covers ${calendar.coverage()}`;
   if (!calendar.covers(event.at)) return { field: 'at', reason: `is outside the working calendar; ${data}` };
-  if (event.type === 'apology.issued' && !calendar.covers(event.newDueAt)) return { field: 'newDueAt', reason: `is outside the working calendar; ${data}` };
+  if (event.type === 'apology.issued' && !calendar.covers(event.newDueAt))
+    return { field: 'newDueAt', reason: `is outside the working calendar; ${data}` };
   if (event.type !== 'dossier.received') return null;
   const endsInData = (limit: Limit) => {
     try {
@@ -68,4 +79,3 @@ export function serialise(event: IntakeEvent): Record<string, unknown> {
     }),
   ) as Record<string, unknown>;
 }
-

@@ -1,7 +1,7 @@
 import { controlSheet } from '../core/control-sheet.ts';
-import { foldDossier, type DossierState } from '../core/dossier.ts';
+import { type DossierState, foldDossier } from '../core/dossier.ts';
 import { formatInstant } from '../core/instant.ts';
-import { parseEvent, type IntakeEvent } from '../schemas/events.ts';
+import { type IntakeEvent, parseEvent } from '../schemas/events.ts';
 import { closedSteps, dossierEvents } from './dossiers.ts';
 import { EventConflictError, InvalidInputError, RECHECK_ERROR, UnprocessableEventError } from './errors.ts';
 import { beyondCalendar, resolvePath, serialise } from './intake-checks.ts';
@@ -66,17 +66,31 @@ export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeOut
   if (duplicate) return { status: 'duplicate', eventId: event.eventId };
 
   const unapplied = state.unapplied.find((u) => u.eventId === event.eventId);
-  deps.logger.info('event ingested', { eventId: event.eventId, type: event.type, dossierId: event.dossierId, applied: !unapplied });
+  deps.logger.info('event ingested', {
+    eventId: event.eventId,
+    type: event.type,
+    dossierId: event.dossierId,
+    applied: !unapplied,
+  });
   if (unapplied) return { status: 'kept', eventId: event.eventId, reason: unapplied.reason };
   return { status: 'accepted', eventId: event.eventId };
 }
 
-async function moveWorkflow(deps: Deps, event: IntakeEvent, state: DossierState, saved: { tokens: Record<string, string>; attempt: number }): Promise<void> {
+async function moveWorkflow(
+  deps: Deps,
+  event: IntakeEvent,
+  state: DossierState,
+  saved: { tokens: Record<string, string>; attempt: number },
+): Promise<void> {
   const { tokens } = saved;
   if (event.type === 'dossier.received') {
     // Watched from now (the sweeper restarts an execution that never calls); the current attempt, so
     // that a redelivery after a restart does not start a second execution.
-    await deps.store.dossiers.watchExecution(state.dossierId, { attempt: 1, fromAttempt: null, watchAt: formatInstant(deps.now() + WATCH_SLACK_MS) });
+    await deps.store.dossiers.watchExecution(state.dossierId, {
+      attempt: 1,
+      fromAttempt: null,
+      watchAt: formatInstant(deps.now() + WATCH_SLACK_MS),
+    });
     await deps.executions.start(state.dossierId, saved.attempt);
     return;
   }
@@ -97,12 +111,16 @@ async function moveWorkflow(deps: Deps, event: IntakeEvent, state: DossierState,
   await Promise.all(calls);
   // A live execution answers these within moments (a checkpoint, the next stage, Finalize): watched from
   // now, a dead one is restarted by the next sweep rather than at its wait's end.
-  if (calls.length > 0) await deps.store.dossiers.expectCallBy(state.dossierId, formatInstant(deps.now() + WATCH_SLACK_MS));
+  if (calls.length > 0)
+    await deps.store.dossiers.expectCallBy(state.dossierId, formatInstant(deps.now() + WATCH_SLACK_MS));
 }
 
 async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.upserted' }>): Promise<IntakeOutcome> {
   const body = JSON.stringify(serialise(event));
-  const put = await deps.store.events.put({ unitId: event.unitId }, { eventId: event.eventId, type: event.type, at: event.at, body });
+  const put = await deps.store.events.put(
+    { unitId: event.unitId },
+    { eventId: event.eventId, type: event.type, at: event.at, body },
+  );
   if (put === 'conflict') throw new EventConflictError(event.eventId);
   // A duplicate writes the unit all the same (conditional on its instant): the first delivery may have died before.
   const written = await deps.store.units.upsert({
@@ -114,7 +132,11 @@ async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.
   });
   deps.unitCache.delete(event.unitId);
   if (put === 'duplicate') return { status: 'duplicate', eventId: event.eventId };
-  if (!written) return { status: 'kept', eventId: event.eventId, reason: `a later version of unit ${event.unitId} is already recorded` };
+  if (!written)
+    return {
+      status: 'kept',
+      eventId: event.eventId,
+      reason: `a later version of unit ${event.unitId} is already recorded`,
+    };
   return { status: 'accepted', eventId: event.eventId };
 }
-

@@ -11,8 +11,8 @@ import type {
   NoticeSettlement,
   NoticeStatus,
   PutEventResult,
-  StoredEvent,
   Quarantine,
+  StoredEvent,
   Unit,
 } from '../schemas/records.ts';
 
@@ -35,10 +35,18 @@ export interface DossierStore {
   /** Writes a snapshot unless a newer one is there; returns the registered tokens and attempt either way. */
   save(snapshot: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string>; attempt: number }>;
   /** Registers a step's task token only while the step is open; false when it is closed. */
-  registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean>;
+  registerToken(
+    dossierId: string,
+    stepId: string,
+    token: string,
+    watch?: { at: string; now: string },
+  ): Promise<boolean>;
   recordOutcome(dossierId: string, outcome: DossierOutcome): Promise<void>;
   /** Puts the execution under watch as `attempt` (from `fromAttempt`); false when another writer was first. */
-  watchExecution(dossierId: string, watch: { attempt: number; fromAttempt: number | null; watchAt: string }): Promise<boolean>;
+  watchExecution(
+    dossierId: string,
+    watch: { attempt: number; fromAttempt: number | null; watchAt: string },
+  ): Promise<boolean>;
   extendWatch(dossierId: string, attempt: number, watchAt: string): Promise<boolean>;
   expectCallBy(dossierId: string, watchAt: string): Promise<boolean>;
   /** Takes the dossier of attempt `attempt` off the watch with its reason; false when the attempt moved. */
@@ -54,7 +62,11 @@ export interface NoticeStore {
   get(dossierId: string, noticeId: string): Promise<NoticeRecord | null>;
   ofDossier(dossierId: string): Promise<NoticeRecord[]>;
   settle(dossierId: string, noticeId: string, result: NoticeSettlement, claimId?: string): Promise<boolean>;
-  claim(dossierId: string, noticeId: string, claim: { claimId: string; at: string; staleBefore?: string }): Promise<boolean>;
+  claim(
+    dossierId: string,
+    noticeId: string,
+    claim: { claimId: string; at: string; staleBefore?: string },
+  ): Promise<boolean>;
   release(dossierId: string, noticeId: string, claimId: string): Promise<boolean>;
   byStatus(status: Exclude<NoticeStatus, 'sending'>, sendAfterBefore?: string): Promise<NoticeRecord[]>;
 }

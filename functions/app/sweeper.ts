@@ -44,7 +44,15 @@ const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
 export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult> {
   const now = deps.now();
   const cutoff = formatInstant(now - graceMinutes * MINUTE_MS);
-  const r: SweepResult = { restarted: 0, alive: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, quarantined: 0, errors: 0 };
+  const r: SweepResult = {
+    restarted: 0,
+    alive: 0,
+    resent: 0,
+    reclaimed: 0,
+    overdueRepaired: 0,
+    quarantined: 0,
+    errors: 0,
+  };
   const each = async <T>(items: T[], repair: (item: T) => Promise<void>) => {
     for (const item of items) {
       try {
@@ -64,17 +72,26 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     if ((await repairNotices(deps, meta.dossierId, notices)) > 0) r.overdueRepaired++;
   };
   // Overdue dossiers are looked for once an hour (the look-back spans two runs); the rest every run.
-  const overdueRun = (now % (60 * MINUTE_MS)) < graceMinutes * MINUTE_MS;
+  const overdueRun = now % (60 * MINUTE_MS) < graceMinutes * MINUTE_MS;
   const [watched, unsettled, overdue] = await Promise.all([
     deps.store.dossiers.watchedBefore(formatInstant(now)),
     deps.store.notices.byStatus('pending', cutoff),
-    overdueRun ? deps.store.dossiers.openOverdueSince(formatInstant(now - graceMinutes * MINUTE_MS - OVERDUE_LOOKBACK_MS), cutoff) : Promise.resolve([]),
+    overdueRun
+      ? deps.store.dossiers.openOverdueSince(
+          formatInstant(now - graceMinutes * MINUTE_MS - OVERDUE_LOOKBACK_MS),
+          cutoff,
+        )
+      : Promise.resolve([]),
   ]);
   await each(watched, async (meta) => {
     const status = await deps.executions.status(meta.dossierId, meta.attempt);
     if (status === 'running') {
       // The wait it announced was answered early: watched until its next open wait ends (or soon again).
-      await deps.store.dossiers.extendWatch(meta.dossierId, meta.attempt, nextWait(meta, formatInstant(now)) ?? formatInstant(now + WATCH_SLACK_MS));
+      await deps.store.dossiers.extendWatch(
+        meta.dossierId,
+        meta.attempt,
+        nextWait(meta, formatInstant(now)) ?? formatInstant(now + WATCH_SLACK_MS),
+      );
       r.alive++;
       return;
     }
@@ -83,7 +100,14 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
       return;
     }
     const attempt = meta.attempt + 1;
-    if (!(await deps.store.dossiers.watchExecution(meta.dossierId, { attempt, fromAttempt: meta.attempt, watchAt: formatInstant(now + WATCH_SLACK_MS) }))) return;
+    if (
+      !(await deps.store.dossiers.watchExecution(meta.dossierId, {
+        attempt,
+        fromAttempt: meta.attempt,
+        watchAt: formatInstant(now + WATCH_SLACK_MS),
+      }))
+    )
+      return;
     deps.logger.info('sweep: execution restarted', { dossierId: meta.dossierId, attempt, was: status });
     await deps.executions.start(meta.dossierId, attempt);
     r.restarted++;

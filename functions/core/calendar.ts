@@ -1,15 +1,15 @@
+import type { HolidayYear, ProvinceCalendar, Timetable } from '../schemas/calendar.ts';
 import {
-  MINUTE_MS,
+  type DayNumber,
   dayFromIsoDate,
   dayOf,
+  type Instant,
   isoDateOf,
+  MINUTE_MS,
   startOfDay,
   weekdayOf,
   yearOf,
-  type DayNumber,
-  type Instant,
 } from './instant.ts';
-import type { HolidayYear, ProvinceCalendar, Timetable } from '../schemas/calendar.ts';
 
 /**
  * The working calendar of one province: which instants are working time.
@@ -216,7 +216,10 @@ export class WorkingCalendar {
   openingOfWorkingDayBefore(t: Instant, n: number): Instant {
     const i = this.index(t - 1);
     const d = this.workDays[this.nextWork[i]! - n];
-    if (d === undefined || n < 0) throw new CalendarRangeError(`no working day ${n} before ${isoDateOf(dayOf(t))} in the working calendar data (${this.coverage()})`);
+    if (d === undefined || n < 0)
+      throw new CalendarRangeError(
+        `no working day ${n} before ${isoDateOf(dayOf(t))} in the working calendar data (${this.coverage()})`,
+      );
     return startOfDay(this.firstDay + d) + this.windows[d]![0]![0];
   }
 

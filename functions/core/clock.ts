@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar.ts';
-import { MINUTE_MS, type Instant } from './instant.ts';
+import { type Instant, MINUTE_MS } from './instant.ts';
 
 /**
  * The dossier clock: statutory limits, deadlines and the ledger that keeps a dossier's (or a step's)
@@ -35,7 +35,9 @@ export function parseLimit(text: string): Limit {
   }
   const amount = Number(m[1]);
   if (!Number.isSafeInteger(amount) || amount <= 0) {
-    throw new InvalidLimitError(`"${text}": the number of working ${m[2]?.startsWith('day') ? 'days' : 'hours'} must be at least 1`);
+    throw new InvalidLimitError(
+      `"${text}": the number of working ${m[2]?.startsWith('day') ? 'days' : 'hours'} must be at least 1`,
+    );
   }
   return { amount, unit: m[2]!.startsWith('day') ? 'days' : 'hours' };
 }
@@ -154,7 +156,8 @@ export function extendClock(
   const { dueAt } = deriveClock(calendar, ledger, at);
   if (dueAt === null) throw new ClockRuleError('a paused clock cannot be rescheduled');
   const minutes = calendar.workingMinutesBetween(dueAt, newDueAt);
-  if (minutes <= 0) throw new ClockRuleError('the new appointment must be later, in working time, than the current due instant');
+  if (minutes <= 0)
+    throw new ClockRuleError('the new appointment must be later, in working time, than the current due instant');
   return { ...ledger, extensions: [...ledger.extensions, { at, minutes }] };
 }
 

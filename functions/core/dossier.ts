@@ -1,16 +1,16 @@
+import type { DossierEvent, DossierReceived } from '../schemas/events.ts';
 import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
 import {
+  type ClockLedger,
   ClockRuleError,
   extendClock,
+  type Limit,
   openClock,
   pauseClock,
   resumeClock,
-  type ClockLedger,
-  type Limit,
   type SupplementMode,
 } from './clock.ts';
 import type { Instant } from './instant.ts';
-import type { DossierEvent, DossierReceived } from '../schemas/events.ts';
 
 /**
  * A dossier's state is a fold of its events, sorted by their instant: the same set of events gives the
@@ -19,7 +19,15 @@ import type { DossierEvent, DossierReceived } from '../schemas/events.ts';
  * with the reason, never dropped.
  */
 
-export const DOSSIER_STATUSES = ['in_progress', 'paused', 'processed', 'resolved', 'returned', 'withdrawn', 'rejected'] as const;
+export const DOSSIER_STATUSES = [
+  'in_progress',
+  'paused',
+  'processed',
+  'resolved',
+  'returned',
+  'withdrawn',
+  'rejected',
+] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 export const OUTCOMES = ['early', 'on_time', 'late'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -86,7 +94,9 @@ export interface DossierState {
 /** A dossier.received whose path is known (given, or resolved from the catalogue at intake). */
 export type ReceivedWithPath = DossierReceived & { path: NonNullable<DossierReceived['path']> };
 
-export function sortEvents<E extends { at: Instant; type: DossierEvent['type']; eventId: string }>(events: readonly E[]): E[] {
+export function sortEvents<E extends { at: Instant; type: DossierEvent['type']; eventId: string }>(
+  events: readonly E[],
+): E[] {
   return [...events].sort((a, b) => a.at - b.at || RANK[a.type] - RANK[b.type] || a.eventId.localeCompare(b.eventId));
 }
 
@@ -115,7 +125,10 @@ export function foldDossier(calendar: WorkingCalendar, events: readonly DossierE
       return state;
     } catch (err) {
       if (!(err instanceof UncountableEvent)) throw err;
-      uncountable.push({ eventId: err.eventId, reason: `${err.message}; the event is kept and applies when the data is extended` });
+      uncountable.push({
+        eventId: err.eventId,
+        reason: `${err.message}; the event is kept and applies when the data is extended`,
+      });
       remaining = remaining.filter((e) => e.eventId !== err.eventId);
     }
   }
@@ -136,7 +149,15 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
     status: 'in_progress',
     clock: openClock(calendar, { receivedAt: received.at, limit: received.limit, mode }),
     steps: received.path.flatMap((stage, i) =>
-      stage.map((s) => ({ stepId: s.stepId, unitId: s.unitId, stage: i, budget: s.budget, handedOverAt: null, completedAt: null, clock: null })),
+      stage.map((s) => ({
+        stepId: s.stepId,
+        unitId: s.unitId,
+        stage: i,
+        budget: s.budget,
+        handedOverAt: null,
+        completedAt: null,
+        clock: null,
+      })),
     ),
     stageCount: received.path.length,
     currentStage: 0,
@@ -187,7 +208,8 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
 
   /** Applies one event; returns why it cannot apply, or null. */
   function apply(e: DossierEvent, at: Instant): string | null {
-    if (e.type === 'dossier.received') return `dossier ${e.dossierId} was already received (event ${received!.eventId})`;
+    if (e.type === 'dossier.received')
+      return `dossier ${e.dossierId} was already received (event ${received!.eventId})`;
     if (isTerminal(state.status)) return `dossier ${state.dossierId} is already ${state.status}`;
     switch (e.type) {
       case 'step.completed': {
@@ -221,7 +243,8 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
       }
       case 'apology.issued': {
         // docs/law.md §2: the appointment may be rescheduled once only.
-        if (state.apology) return 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)';
+        if (state.apology)
+          return 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)';
         try {
           state.clock = extendClock(calendar, state.clock, at, e.newDueAt);
         } catch (err) {

@@ -1,6 +1,6 @@
 import { formatInstant, type Instant } from './instant.ts';
 import type { NoticeKind } from './policy.ts';
-import { encodeSms, fitParts, type EncodedSms, type SmsEncoding } from './sms.ts';
+import { type EncodedSms, encodeSms, fitParts, type SmsEncoding } from './sms.ts';
 
 /**
  * Vietnamese notice texts, one template per kind (a wiring test checks that every kind has one).
@@ -42,7 +42,8 @@ const date = (t: Instant | null | undefined) => {
   const iso = formatInstant(t);
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 };
-const list = (ids: string[], max = 5) => (ids.length > max ? `${ids.slice(0, max).join(', ')} và ${ids.length - max} hồ sơ khác` : ids.join(', '));
+const list = (ids: string[], max = 5) =>
+  ids.length > max ? `${ids.slice(0, max).join(', ')} và ${ids.length - max} hồ sơ khác` : ids.join(', ');
 
 type Template = (c: NoticeContext, procedureName: string) => string;
 
@@ -57,8 +58,12 @@ export const TEMPLATES: Record<NoticeKind, Template> = {
     `[dunghan] Hồ sơ ${c.dossierId} (${p}) đã quá hạn từ ${time(c.dueAt)}, đang chậm tại ${c.subjectUnitName}. Đề nghị ${c.unitName} chỉ đạo xử lý dứt điểm (cảnh báo cấp ${c.rung}).`,
   digest: (c) => {
     const d = c.digest!;
-    if (d.perUnit) return `[dunghan] ${d.date}: ${c.unitName} có ${d.total} hồ sơ quá hạn: ${list(d.lines.flatMap((l) => l.dossierIds))}.`;
-    const units = d.lines.slice(0, 5).map((l) => `${l.unitName} ${l.count}`).join('; ');
+    if (d.perUnit)
+      return `[dunghan] ${d.date}: ${c.unitName} có ${d.total} hồ sơ quá hạn: ${list(d.lines.flatMap((l) => l.dossierIds))}.`;
+    const units = d.lines
+      .slice(0, 5)
+      .map((l) => `${l.unitName} ${l.count}`)
+      .join('; ');
     return `[dunghan] ${d.date}: toàn tỉnh có ${d.total} hồ sơ đang quá hạn. ${units}${d.lines.length > 5 ? `; và ${d.lines.length - 5} đơn vị khác` : ''}.`;
   },
 };
@@ -73,7 +78,12 @@ export interface ComposeOptions {
 export function composeNotice(kind: NoticeKind, context: NoticeContext, options: ComposeOptions): EncodedSms {
   const template = TEMPLATES[kind];
   if (kind === 'citizen.apology') {
-    return fitParts((procedure) => template(context, procedure), context.procedureName, options.encoding, options.citizenMaxParts);
+    return fitParts(
+      (procedure) => template(context, procedure),
+      context.procedureName,
+      options.encoding,
+      options.citizenMaxParts,
+    );
   }
   return encodeSms(template(context, context.procedureName), options.encoding);
 }

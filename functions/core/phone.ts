@@ -7,7 +7,8 @@ export function normaliseMobile(raw: string): PhoneCheck {
   const phone = parsePhoneNumberFromString(raw, 'VN');
   if (!phone?.isValid()) return { ok: false, reason: 'not a valid phone number' };
   const type = phone.getType();
-  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return { ok: false, reason: `not a mobile number (${type ?? 'unknown type'})` };
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE')
+    return { ok: false, reason: `not a mobile number (${type ?? 'unknown type'})` };
   return { ok: true, e164: phone.number };
 }
 

@@ -1,9 +1,9 @@
+import type { PolicyFile, PolicySettings } from '../schemas/policy.ts';
 import type { WorkingCalendar } from './calendar.ts';
 import { deriveClock } from './clock.ts';
 import { controlSheet } from './control-sheet.ts';
 import type { DossierState } from './dossier.ts';
-import { DAY_MS, MINUTE_MS, dayOf, startOfDay, type Instant } from './instant.ts';
-import type { PolicyFile, PolicySettings } from '../schemas/policy.ts';
+import { DAY_MS, dayOf, type Instant, MINUTE_MS, startOfDay } from './instant.ts';
 
 /**
  * The escalation policy: which notices a dossier owes at an instant, when to look again, and when a
@@ -71,7 +71,12 @@ export function nextCitizenInstant(t: Instant, settings: PolicySettings): Instan
   return dayStart + DAY_MS + from * MINUTE_MS;
 }
 
-export function sendWindow(calendar: WorkingCalendar, audience: Audience, dueAt: Instant, settings: PolicySettings): Instant {
+export function sendWindow(
+  calendar: WorkingCalendar,
+  audience: Audience,
+  dueAt: Instant,
+  settings: PolicySettings,
+): Instant {
   return audience === 'citizen' ? nextCitizenInstant(dueAt, settings) : calendar.nextWorkingInstant(dueAt);
 }
 
@@ -124,7 +129,15 @@ export function evaluatePolicy(
         : c.paused
           ? null
           : calendar.addWorkingMinutes(now, threshold - c.consumedMinutes);
-    if (warnAt !== null) plan({ kind: 'step.warning', rung: null, stepId: step.stepId, unitId: step.unitId, subjectUnitId: step.unitId, dueAt: warnAt });
+    if (warnAt !== null)
+      plan({
+        kind: 'step.warning',
+        rung: null,
+        stepId: step.stepId,
+        unitId: step.unitId,
+        subjectUnitId: step.unitId,
+        dueAt: warnAt,
+      });
   }
 
   const sheet = controlSheet(calendar, state, now);
@@ -147,13 +160,22 @@ export function evaluatePolicy(
     const stepLate = openSteps.some((s) => s.dueAt !== null && s.dueAt < now);
     const workLeft = remainingWorkMinutes(state, sheet);
     // A minute of tolerance: a checkpoint may run up to a second after its planned instant.
-    const doesNotFit = calendar.workedBefore(now) + workLeft * MINUTE_MS > calendar.workedBefore(statutoryDue) + MINUTE_MS;
+    const doesNotFit =
+      calendar.workedBefore(now) + workLeft * MINUTE_MS > calendar.workedBefore(statutoryDue) + MINUTE_MS;
     if (stepLate || doesNotFit || now >= statutoryDue) {
       plan({ kind: 'apology.due', rung: null, stepId: null, unitId: holder, subjectUnitId: holder, dueAt: now });
-      plan({ kind: 'citizen.apology', rung: null, stepId: null, unitId: responsible, subjectUnitId: responsible, dueAt: now });
+      plan({
+        kind: 'citizen.apology',
+        rung: null,
+        stepId: null,
+        unitId: responsible,
+        subjectUnitId: responsible,
+        dueAt: now,
+      });
     } else {
       // Lateness may become certain when an open step passes its own due, or at the due instant.
-      for (const s of openSteps) if (s.dueAt !== null && s.dueAt >= now && s.dueAt < statutoryDue) future.push(s.dueAt + 1000);
+      for (const s of openSteps)
+        if (s.dueAt !== null && s.dueAt >= now && s.dueAt < statutoryDue) future.push(s.dueAt + 1000);
       future.push(statutoryDue);
     }
   }
@@ -174,7 +196,14 @@ export function evaluatePolicy(
     }
   }
   rungAt.forEach((at, i) => {
-    plan({ kind: 'head.escalation', rung: i + 1, stepId: null, unitId: ladder[Math.min(i, ladder.length - 1)]!, subjectUnitId: responsible, dueAt: at });
+    plan({
+      kind: 'head.escalation',
+      rung: i + 1,
+      stepId: null,
+      unitId: ladder[Math.min(i, ladder.length - 1)]!,
+      subjectUnitId: responsible,
+      dueAt: at,
+    });
   });
   return { due, nextAt: future.length ? Math.min(...future) : null };
 }
@@ -232,7 +261,9 @@ export function checkpointSeconds(nextAt: Instant | null, now: Instant, settings
 export function newAppointment(calendar: WorkingCalendar, state: DossierState, now: Instant): Instant {
   const sheet = controlSheet(calendar, state, now);
   const original = sheet.statutoryDueAt ?? now;
-  return calendar.closeOfWorkingDay(calendar.addWorkingMinutes(original, Math.max(1, remainingWorkMinutes(state, sheet))));
+  return calendar.closeOfWorkingDay(
+    calendar.addWorkingMinutes(original, Math.max(1, remainingWorkMinutes(state, sheet))),
+  );
 }
 
 /** A later stage's budget in working minutes (a working day counted as 8 hours). */

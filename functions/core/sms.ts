@@ -95,7 +95,12 @@ export function encodeSms(text: string, encoding: SmsEncoding): EncodedSms {
  * `build` renders the message with a given value of that field. When even an empty field does not
  * fit, the full message is returned as it is (more parts, nothing important cut).
  */
-export function fitParts(build: (field: string) => string, field: string, encoding: SmsEncoding, maxParts: number): EncodedSms {
+export function fitParts(
+  build: (field: string) => string,
+  field: string,
+  encoding: SmsEncoding,
+  maxParts: number,
+): EncodedSms {
   const full = encodeSms(build(field), encoding);
   if (full.parts <= maxParts) return full;
   const chars = [...field];

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../app/errors.ts';
-import { ingestEvent, type IntakeOutcome } from '../app/intake.ts';
+import { type IntakeOutcome, ingestEvent } from '../app/intake.ts';
 import { getDossierSheet } from '../app/sheet.ts';
 import { IdSchema } from '../schemas/events.ts';
 import { httpErrors, json, PayloadTooLargeError, RouteNotFoundError } from './http-errors.ts';
@@ -22,7 +22,8 @@ type ApiEvent = APIGatewayProxyEvent;
 
 /** Decodes and parses a JSON body within the size limit. */
 function jsonBody(event: ApiEvent, maxBytes: number): unknown {
-  const raw = event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
   try {
     return JSON.parse(raw);
@@ -42,7 +43,8 @@ function dossierIdOf(event: ApiEvent): string {
     throw new InvalidInputError('id', 'is not valid percent-encoding', 'invalid_request');
   }
   const id = IdSchema.safeParse(raw);
-  if (!id.success) throw new InvalidInputError('id', id.error.issues[0]?.message ?? 'is not a valid id', 'invalid_request');
+  if (!id.success)
+    throw new InvalidInputError('id', id.error.issues[0]?.message ?? 'is not a valid id', 'invalid_request');
   return id.data;
 }
 
@@ -65,7 +67,5 @@ export function makeApiHandler(runtime: HandlerRuntime) {
       throw new RouteNotFoundError(method, path);
     },
   });
-  return observed(runtime, middy<ApiEvent, APIGatewayProxyResult>())
-    .use(httpErrors(runtime.logger))
-    .handler(router);
+  return observed(runtime, middy<ApiEvent, APIGatewayProxyResult>()).use(httpErrors(runtime.logger)).handler(router);
 }

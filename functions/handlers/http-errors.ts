@@ -1,11 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import {
-  DossierNotFoundError,
-  EventConflictError,
-  InvalidInputError,
-  UnprocessableEventError,
-} from '../app/errors.ts';
+import { DossierNotFoundError, EventConflictError, InvalidInputError, UnprocessableEventError } from '../app/errors.ts';
 import type { Logger } from '../app/ports.ts';
 
 /** A body over the API's limit, refused before it is parsed. */
@@ -42,7 +37,8 @@ export function toHttpResponse(err: unknown, logger: Logger, path: string): APIG
   if (err instanceof PayloadTooLargeError) {
     return json(413, { error: 'invalid_event', field: '(body)', reason: `must be at most ${err.maxBytes} bytes` });
   }
-  if (err instanceof EventConflictError) return json(409, { error: 'conflict', eventId: err.eventId, reason: err.reason });
+  if (err instanceof EventConflictError)
+    return json(409, { error: 'conflict', eventId: err.eventId, reason: err.reason });
   if (err instanceof UnprocessableEventError) {
     return json(422, { error: 'unprocessable', eventId: err.eventId, field: err.field, reason: err.reason });
   }

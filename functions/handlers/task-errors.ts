@@ -19,7 +19,10 @@ function describeParseError(err: unknown): string {
   if (!Array.isArray(issues)) return 'the task input does not match its schema';
   return issues
     .slice(0, 3)
-    .map((i: { path?: PropertyKey[]; message?: string }) => `${i.path?.length ? i.path.join('.') : '(root)'}: ${i.message ?? 'invalid'}`)
+    .map(
+      (i: { path?: PropertyKey[]; message?: string }) =>
+        `${i.path?.length ? i.path.join('.') : '(root)'}: ${i.message ?? 'invalid'}`,
+    )
     .join('; ');
 }
 

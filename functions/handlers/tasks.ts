@@ -1,10 +1,10 @@
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { sweep } from '../app/sweeper.ts';
 import { digest } from '../app/notices/digest.ts';
 import { notifyStep } from '../app/notices/notify.ts';
 import type { Deps } from '../app/ports.ts';
+import { sweep } from '../app/sweeper.ts';
 import { checkpoint } from '../app/workflow/checkpoint.ts';
 import { finalize } from '../app/workflow/finalize.ts';
 import { plan, startStage } from '../app/workflow/plan.ts';
@@ -18,7 +18,11 @@ import { workflowErrors } from './task-errors.ts';
  * sweeper: each validates its payload (ids only) with the Powertools parser, runs its service and maps
  * errors to the workflow's names. The local engine calls the very same handlers.
  */
-function taskHandler<S extends z.ZodType, R>(runtime: HandlerRuntime, schema: S, run: (deps: Deps, input: z.output<S>) => Promise<R>) {
+function taskHandler<S extends z.ZodType, R>(
+  runtime: HandlerRuntime,
+  schema: S,
+  run: (deps: Deps, input: z.output<S>) => Promise<R>,
+) {
   return observed(runtime, middy<z.output<S>, R>())
     .use(parser({ schema }))
     .use(workflowErrors())
@@ -27,26 +31,38 @@ function taskHandler<S extends z.ZodType, R>(runtime: HandlerRuntime, schema: S,
 
 const dossier = { dossierId: IdSchema };
 
-export const makePlan = (rt: HandlerRuntime) => taskHandler(rt, z.object(dossier).strict(), (deps, i) => plan(deps, i.dossierId));
+export const makePlan = (rt: HandlerRuntime) =>
+  taskHandler(rt, z.object(dossier).strict(), (deps, i) => plan(deps, i.dossierId));
 export const makeStartStage = (rt: HandlerRuntime) =>
-  taskHandler(rt, z.object({ ...dossier, stage: z.number().int().min(0) }).strict(), (deps, i) => startStage(deps, i.dossierId, i.stage));
+  taskHandler(rt, z.object({ ...dossier, stage: z.number().int().min(0) }).strict(), (deps, i) =>
+    startStage(deps, i.dossierId, i.stage),
+  );
 export const makeRegisterWait = (rt: HandlerRuntime) =>
   taskHandler(
     rt,
-    z.object({ ...dossier, stepId: IdSchema, token: z.string().min(1), timeoutSeconds: z.number().int().positive() }).strict(),
+    z
+      .object({ ...dossier, stepId: IdSchema, token: z.string().min(1), timeoutSeconds: z.number().int().positive() })
+      .strict(),
     (deps, i) => registerWait(deps, i.dossierId, i.stepId, i.token, i.timeoutSeconds),
   );
 export const makeCheckpoint = (rt: HandlerRuntime) =>
-  taskHandler(rt, z.object({ ...dossier, stepId: IdSchema }).strict(), (deps, i) => checkpoint(deps, i.dossierId, i.stepId));
+  taskHandler(rt, z.object({ ...dossier, stepId: IdSchema }).strict(), (deps, i) =>
+    checkpoint(deps, i.dossierId, i.stepId),
+  );
 export const makeNotify = (rt: HandlerRuntime) =>
   taskHandler(
     rt,
     z
-      .object({ ...dossier, noticeIds: z.array(z.string().min(1)).max(50), timeoutSeconds: z.number().int().positive().optional() })
+      .object({
+        ...dossier,
+        noticeIds: z.array(z.string().min(1)).max(50),
+        timeoutSeconds: z.number().int().positive().optional(),
+      })
       .strict(),
     (deps, i) => notifyStep(deps, i.dossierId, i.noticeIds, i.timeoutSeconds),
   );
-export const makeFinalize = (rt: HandlerRuntime) => taskHandler(rt, z.object(dossier).strict(), (deps, i) => finalize(deps, i.dossierId));
+export const makeFinalize = (rt: HandlerRuntime) =>
+  taskHandler(rt, z.object(dossier).strict(), (deps, i) => finalize(deps, i.dossierId));
 
 /** The daily digest, on a schedule (EventBridge Scheduler on AWS, the stack's clock locally). */
 export const makeDigest = (rt: HandlerRuntime) => taskHandler(rt, z.looseObject({}), (deps) => digest(deps));

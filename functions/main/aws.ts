@@ -1,12 +1,12 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import type { Deps } from '../app/ports.ts';
 import { DynamoStore } from '../adapters/dynamodb/store.ts';
 import { SfnCallbacks, SfnExecutions } from '../adapters/sfn.ts';
 import { SnsNotifier } from '../adapters/sns.ts';
+import type { Deps } from '../app/ports.ts';
 import type { HandlerRuntime } from '../handlers/runtime.ts';
 import { loadCalendar, loadCatalogue, loadPolicy } from '../reference/data.ts';
 import { describeZodError } from '../schemas/errors.ts';

@@ -1,20 +1,20 @@
 import type { z } from 'zod';
-import { WorkingCalendar } from '../core/calendar.ts';
-import {
-  HolidayYearSchema,
-  ProvinceCalendarSchema,
-  type HolidayYear,
-  type ProvinceCalendar,
-} from '../schemas/calendar.ts';
-import { describeZodError } from '../schemas/errors.ts';
-import { CatalogueSchema, type Catalogue } from '../schemas/catalogue.ts';
-import { PolicyFileSchema, type PolicyFile } from '../schemas/policy.ts';
 import vn2025 from '../../data/holidays/vn/2025.json' with { type: 'json' };
 import vn2026 from '../../data/holidays/vn/2026.json' with { type: 'json' };
 import vn2027 from '../../data/holidays/vn/2027.json' with { type: 'json' };
-import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
-import vnSample from '../../data/procedures/vn-sample.json' with { type: 'json' };
 import vnPolicy from '../../data/policies/vn-default.json' with { type: 'json' };
+import vnSample from '../../data/procedures/vn-sample.json' with { type: 'json' };
+import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
+import { WorkingCalendar } from '../core/calendar.ts';
+import {
+  type HolidayYear,
+  HolidayYearSchema,
+  type ProvinceCalendar,
+  ProvinceCalendarSchema,
+} from '../schemas/calendar.ts';
+import { type Catalogue, CatalogueSchema } from '../schemas/catalogue.ts';
+import { describeZodError } from '../schemas/errors.ts';
+import { type PolicyFile, PolicyFileSchema } from '../schemas/policy.ts';
 
 /**
  * The calendar reference data, imported statically so that a Lambda bundle carries it, and validated

@@ -15,7 +15,10 @@ export const IdSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(80, 'must be at most 80 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits and . _ - only (it names the Step Functions execution)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'must be letters, digits and . _ - only (it names the Step Functions execution)',
+  );
 
 /** Event ids: ASCII, bounded; UUIDs and "source:sequence" forms fit. */
 export const EventIdSchema = z
@@ -25,19 +28,27 @@ export const EventIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:+#-]*$/, 'must be letters, digits and . _ : + # - only');
 
 const Text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 /** A string parsed by one of the core's parsers; its own error message becomes the field's reason. */
 const parsedBy = <T>(parse: (s: string) => T, Invalid: new (...args: never[]) => Error, tooLong: string) =>
-  z.string().max(40, tooLong).transform((s, ctx) => {
-    try {
-      return parse(s);
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      ctx.addIssue({ code: 'custom', message: err.message });
-      return z.NEVER;
-    }
-  });
+  z
+    .string()
+    .max(40, tooLong)
+    .transform((s, ctx) => {
+      try {
+        return parse(s);
+      } catch (err) {
+        if (!(err instanceof Invalid)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+        return z.NEVER;
+      }
+    });
 
 export const InstantSchema = parsedBy(parseInstant, InvalidInstantError, 'must be an ISO-8601 instant');
 export const LimitSchema = parsedBy(parseLimit, InvalidLimitError, 'must be "<N> working days" or "<N> working hours"');
@@ -58,21 +69,31 @@ const base = { eventId: EventIdSchema, at: InstantSchema };
 export const StepSpecSchema = z.object({ stepId: IdSchema, unitId: IdSchema, budget: LimitSchema }).strict();
 
 export const PathSchema = z
-  .array(z.array(StepSpecSchema).min(1, 'a stage has at least one step').max(20), { error: 'must be an array of stages' })
+  .array(z.array(StepSpecSchema).min(1, 'a stage has at least one step').max(20), {
+    error: 'must be an array of stages',
+  })
   .min(1, 'a path has at least one stage')
   .max(20, 'a path has at most 20 stages')
   .superRefine((stages, ctx) => {
     const seen = new Set<string>();
     for (const [i, stage] of stages.entries()) {
       for (const [j, step] of stage.entries()) {
-        if (seen.has(step.stepId)) ctx.addIssue({ code: 'custom', path: [i, j, 'stepId'], message: `step "${step.stepId}" appears twice` });
+        if (seen.has(step.stepId))
+          ctx.addIssue({ code: 'custom', path: [i, j, 'stepId'], message: `step "${step.stepId}" appears twice` });
         seen.add(step.stepId);
       }
     }
   });
 
 export const UnitUpsertedSchema = z
-  .object({ ...base, type: z.literal('unit.upserted'), unitId: IdSchema, name: Text(200), parentUnitId: IdSchema.optional(), head: PersonSchema })
+  .object({
+    ...base,
+    type: z.literal('unit.upserted'),
+    unitId: IdSchema,
+    name: Text(200),
+    parentUnitId: IdSchema.optional(),
+    head: PersonSchema,
+  })
   .strict()
   .refine((e) => e.parentUnitId !== e.unitId, { path: ['parentUnitId'], message: 'a unit cannot be its own parent' });
 
@@ -85,7 +106,9 @@ export const DossierReceivedSchema = z
     procedureName: Text(300),
     limit: LimitSchema,
     supplementMode: z.enum(['pause', 'restart']).optional(),
-    applicant: z.object({ name: Text(120), phone: PhoneSchema, priority: z.enum(['elderly', 'disabled', 'merit']).optional() }).strict(),
+    applicant: z
+      .object({ name: Text(120), phone: PhoneSchema, priority: z.enum(['elderly', 'disabled', 'merit']).optional() })
+      .strict(),
     path: PathSchema.optional(),
     receivingUnitId: IdSchema.optional(),
   })
@@ -103,9 +126,15 @@ export const SupplementReceivedSchema = z.object({ ...dossierEvent('supplement.r
 export const ApologyIssuedSchema = z
   .object({ ...dossierEvent('apology.issued'), unitId: IdSchema, reason: Text(300), newDueAt: InstantSchema })
   .strict();
-export const DossierResolvedSchema = z.object({ ...dossierEvent('dossier.resolved'), reason: Text(300).optional() }).strict();
-export const DossierReturnedSchema = z.object({ ...dossierEvent('dossier.returned'), reason: Text(300).optional() }).strict();
-export const DossierWithdrawnSchema = z.object({ ...dossierEvent('dossier.withdrawn'), reason: Text(300).optional() }).strict();
+export const DossierResolvedSchema = z
+  .object({ ...dossierEvent('dossier.resolved'), reason: Text(300).optional() })
+  .strict();
+export const DossierReturnedSchema = z
+  .object({ ...dossierEvent('dossier.returned'), reason: Text(300).optional() })
+  .strict();
+export const DossierWithdrawnSchema = z
+  .object({ ...dossierEvent('dossier.withdrawn'), reason: Text(300).optional() })
+  .strict();
 export const DossierRejectedSchema = z.object({ ...dossierEvent('dossier.rejected'), reason: Text(300) }).strict();
 
 export const EVENT_SCHEMAS = {

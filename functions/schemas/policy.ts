@@ -15,16 +15,22 @@ export const PolicySettingsSchema = z
      */
     apologyLeadDays: z.number().int().min(1).max(5),
     /** Working days after the due instant for escalation rungs 1, 2 and 3. */
-    escalationDays: z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]).refine(([a, b, c]) => a <= b && b <= c, {
-      message: 'rungs must not come before the previous one',
-    }),
+    escalationDays: z
+      .tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)])
+      .refine(([a, b, c]) => a <= b && b <= c, {
+        message: 'rungs must not come before the previous one',
+      }),
     /** Local hours in which citizens may receive SMS [from, to) (docs/law.md §6). */
     citizenHours: z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, { message: 'must end after it starts' }),
     encoding: z.enum(['gsm7', 'ucs2']),
     citizenMaxParts: z.number().int().min(1).max(6),
     /** Local time of the daily digest to heads of units. */
     digestAt: hhmm,
-    maxCheckpointSeconds: z.number().int().min(60).max(20 * 86400),
+    maxCheckpointSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(20 * 86400),
     /**
      * Decisions are taken on events at least this old: integrations deliver late, and a notice must not
      * depend on whether an event came a few seconds before or after its checkpoint.

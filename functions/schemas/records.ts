@@ -26,7 +26,10 @@ export type PutEventResult = 'created' | 'duplicate' | 'conflict';
 export const UnitRecordSchema = z.object({
   unitId: z.string().min(1),
   name: z.string(),
-  parentUnitId: z.string().nullish().transform((v) => v ?? null),
+  parentUnitId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   head: z.object({ name: z.string(), phone: z.string() }),
   /** `at` of the unit.upserted event that wrote this version. */
   updatedAt: z.number(),

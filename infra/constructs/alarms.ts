@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -26,7 +26,13 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string, comparison = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+    const alarm = (
+      name: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+      comparison = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) => {
       const a = new cloudwatch.Alarm(this, name, {
         metric,
         threshold,
@@ -39,13 +45,33 @@ export class Alarms extends Construct {
       this.alarms.push(a);
     };
     const fiveMinutes = { period: Duration.minutes(5) };
-    alarm('executions-failed', props.stateMachine.metricFailed(fiveMinutes), 1, 'A dossier execution failed: the sweeper and the store keep the dossier; look at the error.');
+    alarm(
+      'executions-failed',
+      props.stateMachine.metricFailed(fiveMinutes),
+      1,
+      'A dossier execution failed: the sweeper and the store keep the dossier; look at the error.',
+    );
     alarm('executions-timed-out', props.stateMachine.metricTimedOut(fiveMinutes), 1, 'A dossier execution timed out.');
-    alarm('dead-letters', props.deadLetters.metricApproximateNumberOfMessagesVisible(fiveMinutes), 1, 'Scheduled work (sweeper, digest) failed after its retries.');
-    alarm('ingest-5xx', props.api.metricServerError(fiveMinutes), 1, 'The intake API answered 5xx: events may be retried by the sender.');
+    alarm(
+      'dead-letters',
+      props.deadLetters.metricApproximateNumberOfMessagesVisible(fiveMinutes),
+      1,
+      'Scheduled work (sweeper, digest) failed after its retries.',
+    );
+    alarm(
+      'ingest-5xx',
+      props.api.metricServerError(fiveMinutes),
+      1,
+      'The intake API answered 5xx: events may be retried by the sender.',
+    );
     alarm(
       'sms-success-rate',
-      new cloudwatch.Metric({ namespace: 'AWS/SNS', metricName: 'SMSSuccessRate', statistic: 'Average', period: Duration.hours(1) }),
+      new cloudwatch.Metric({
+        namespace: 'AWS/SNS',
+        metricName: 'SMSSuccessRate',
+        statistic: 'Average',
+        period: Duration.hours(1),
+      }),
       0.9,
       'Fewer than 90 % of SMS were delivered in the last hour (carrier receipts are unreliable in Vietnam: check before acting).',
       cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -34,7 +34,10 @@ export class IntakeApi extends Construct {
       .bindTaskResponses(props.stateMachineArn);
     this.ingest.addEnvironment('STATE_MACHINE_ARN', props.stateMachineArn);
 
-    const accessLogs = new logs.LogGroup(this, 'access-logs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.key });
+    const accessLogs = new logs.LogGroup(this, 'access-logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: props.key,
+    });
     this.api = new apigw.RestApi(this, 'api', {
       description: 'dunghan intake: dossier events from iGate and the national portal',
       cloudWatchRole: true,
@@ -47,7 +50,15 @@ export class IntakeApi extends Construct {
         dataTraceEnabled: false,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
-          caller: true, httpMethod: true, ip: true, protocol: true, requestTime: true, resourcePath: true, responseLength: true, status: true, user: true,
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
         }),
       },
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
@@ -69,8 +80,14 @@ export class IntakeApi extends Construct {
         },
       },
     });
-    const requestValidator = new apigw.RequestValidator(this, 'validator', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });
-    this.api.root.addResource('events').addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': eventModel } });
+    const requestValidator = new apigw.RequestValidator(this, 'validator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.api.root
+      .addResource('events')
+      .addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': eventModel } });
     this.api.root
       .addResource('dossiers')
       .addResource('{id}')

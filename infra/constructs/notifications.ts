@@ -60,7 +60,9 @@ export class Notifications extends Construct {
         },
         physicalResourceId: cr.PhysicalResourceId.of('dunghan-sms-settings'),
       },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] })]),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] }),
+      ]),
       installLatestAwsSdk: false,
     });
   }

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE_KEYS, type KeyAttribute } from '../../functions/adapters/dynamodb/table.ts';
+import { type KeyAttribute, TABLE_KEYS } from '../../functions/adapters/dynamodb/table.ts';
 
 export interface DossierTableProps {
   key: IKey;
@@ -37,7 +37,11 @@ export class DossierTable extends Construct {
       removalPolicy: dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     for (const i of TABLE_KEYS.indexes) {
-      this.table.addGlobalSecondaryIndex({ indexName: i.indexName, partitionKey: attr(i.partitionKey), sortKey: attr(i.sortKey) });
+      this.table.addGlobalSecondaryIndex({
+        indexName: i.indexName,
+        partitionKey: attr(i.partitionKey),
+        sortKey: attr(i.sortKey),
+      });
     }
   }
 }

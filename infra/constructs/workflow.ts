@@ -44,7 +44,10 @@ export class DossierWorkflow extends Construct {
         description: descriptions[placeholder],
         key: props.key,
       });
-      fn.bindTable(props.table, placeholder === 'PlanFunctionArn' || placeholder === 'StartStageFunctionArn' ? 'read' : 'readWrite');
+      fn.bindTable(
+        props.table,
+        placeholder === 'PlanFunctionArn' || placeholder === 'StartStageFunctionArn' ? 'read' : 'readWrite',
+      );
       fns[placeholder] = fn;
     }
     // A wait answers itself when its step is already closed; Notify records a dunghan apology, which
@@ -53,12 +56,17 @@ export class DossierWorkflow extends Construct {
     fns.NotifyFunctionArn.bindTaskResponses(this.stateMachineArn).bindNotifications(props.topic, props.senderId);
     this.functions = fns;
 
-    const logGroup = new logs.LogGroup(this, 'logs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.key });
+    const logGroup = new logs.LogGroup(this, 'logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: props.key,
+    });
     this.stateMachine = new sfn.StateMachine(this, 'dossier-path', {
       stateMachineName: name,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(DOSSIER_PATH_ASL),
-      definitionSubstitutions: Object.fromEntries(Object.entries(fns).map(([placeholder, fn]) => [placeholder, fn.functionArn])),
+      definitionSubstitutions: Object.fromEntries(
+        Object.entries(fns).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
+      ),
       // No personal data in logs: errors only, without execution data (input is ids anyway).
       logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: true,

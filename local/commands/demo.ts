@@ -1,6 +1,13 @@
 import { WorkingCalendar } from '../../functions/core/calendar.ts';
-import { deriveClock, formatLimit, openClock, parseLimit, pauseClock, resumeClock } from '../../functions/core/clock.ts';
-import { formatInstant, parseInstant, type Instant } from '../../functions/core/instant.ts';
+import {
+  deriveClock,
+  formatLimit,
+  openClock,
+  parseLimit,
+  pauseClock,
+  resumeClock,
+} from '../../functions/core/clock.ts';
+import { formatInstant, type Instant, parseInstant } from '../../functions/core/instant.ts';
 import { holidayYears, loadCalendar, provinceCalendar } from '../../functions/reference/data.ts';
 
 const WEEKDAYS = ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
@@ -26,13 +33,19 @@ export const demoCommand = {
       ['2026-02-12T14:00:00+07:00', '5 working days', 'Tết Bính Ngọ (14/2-22/2) is skipped'],
       ['2026-01-09T09:00:00+07:00', '1 working day', 'Saturday 10/1 is a make-up working day'],
       ['2026-03-02T10:00:00+07:00', '8 working hours', 'hours run inside 07:00-11:30 and 13:30-17:00'],
-      ['2026-04-24T19:30:00+07:00', '3 working days', 'an evening receipt counts from Monday 07:00; 27/4 and 30/4-1/5 are off'],
+      [
+        '2026-04-24T19:30:00+07:00',
+        '3 working days',
+        'an evening receipt counts from Monday 07:00; 27/4 and 30/4-1/5 are off',
+      ],
     ];
     out.push('received               limit             due                    why');
     for (const [received, limitText, why] of cases) {
       const ledger = openClock(calendar, { receivedAt: parseInstant(received), limit: parseLimit(limitText) });
       const state = deriveClock(calendar, ledger);
-      out.push(`${show(ledger.receivedAt).padEnd(22)} ${formatLimit(ledger.limit).padEnd(17)} ${show(state.dueAt).padEnd(22)} ${why}`);
+      out.push(
+        `${show(ledger.receivedAt).padEnd(22)} ${formatLimit(ledger.limit).padEnd(17)} ${show(state.dueAt).padEnd(22)} ${why}`,
+      );
     }
 
     out.push('', 'A supplement request pauses the clock (Decree 61/2018 practice; docs/law.md §3):');
@@ -51,10 +64,24 @@ export const demoCommand = {
     }
 
     out.push('', 'Holidays change: when a new day off is added, open dossiers move with it:');
-    const open = openClock(calendar, { receivedAt: parseInstant('2026-11-20T10:00:00+07:00'), limit: parseLimit('5 working days') });
+    const open = openClock(calendar, {
+      receivedAt: parseInstant('2026-11-20T10:00:00+07:00'),
+      limit: parseLimit('5 working days'),
+    });
     const years = holidayYears().map((y) =>
       y.year === 2026
-        ? { ...y, daysOff: [...y.daysOff, { date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam (hypothetical)', kind: 'holiday' as const, source: 'demo' }] }
+        ? {
+            ...y,
+            daysOff: [
+              ...y.daysOff,
+              {
+                date: '2026-11-24',
+                name: 'Ngày Văn hóa Việt Nam (hypothetical)',
+                kind: 'holiday' as const,
+                source: 'demo',
+              },
+            ],
+          }
         : y,
     );
     const changed = new WorkingCalendar(provinceCalendar(), years);

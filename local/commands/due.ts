@@ -1,17 +1,17 @@
 import { CalendarRangeError, type WorkingCalendar } from '../../functions/core/calendar.ts';
 import {
+  type ClockLedger,
   ClockRuleError,
-  InvalidLimitError,
   deriveClock,
+  InvalidLimitError,
   openClock,
   parseLimit,
   pauseClock,
   resumeClock,
-  type ClockLedger,
   type SupplementMode,
 } from '../../functions/core/clock.ts';
-import { InvalidInstantError, formatInstant, parseInstant, type Instant } from '../../functions/core/instant.ts';
-import { DEFAULT_PROVINCE, ReferenceDataError, loadCalendar } from '../../functions/reference/data.ts';
+import { formatInstant, type Instant, InvalidInstantError, parseInstant } from '../../functions/core/instant.ts';
+import { DEFAULT_PROVINCE, loadCalendar, ReferenceDataError } from '../../functions/reference/data.ts';
 import { UsageError } from '../errors.ts';
 
 export interface DueResult {
@@ -35,7 +35,10 @@ export function computeDue(input: DueInput): DueResult {
   const calendar = argument('--province', () => loadCalendar(input.province ?? DEFAULT_PROVINCE));
   const receivedAt = argument('--received', () => parseInstant(input.received));
   if (!calendar.covers(receivedAt)) {
-    throw new UsageError('--received', `no working calendar for ${formatInstant(receivedAt).slice(0, 4)}; the data covers ${calendar.coverage()}`);
+    throw new UsageError(
+      '--received',
+      `no working calendar for ${formatInstant(receivedAt).slice(0, 4)}; the data covers ${calendar.coverage()}`,
+    );
   }
   const limit = argument('--limit', () => parseLimit(input.limit));
   const mode = argument('--mode', () => parseMode(input.mode ?? 'pause'));
@@ -55,10 +58,14 @@ export function computeDue(input: DueInput): DueResult {
 
 function applyPause(calendar: WorkingCalendar, ledger: ClockLedger, text: string): ClockLedger {
   const parts = text.split('/');
-  if (parts.length !== 2) throw new UsageError('--pause', `"${text}" is not <ISO>/<ISO> (supplement requested / supplement received)`);
+  if (parts.length !== 2)
+    throw new UsageError('--pause', `"${text}" is not <ISO>/<ISO> (supplement requested / supplement received)`);
   const [from, to] = parts.map((p) => parseInstant(p)) as [Instant, Instant];
   for (const t of [from, to]) {
-    if (!calendar.covers(t)) throw new CalendarRangeError(`no working calendar for ${formatInstant(t).slice(0, 4)}; the data covers ${calendar.coverage()}`);
+    if (!calendar.covers(t))
+      throw new CalendarRangeError(
+        `no working calendar for ${formatInstant(t).slice(0, 4)}; the data covers ${calendar.coverage()}`,
+      );
   }
   if (to <= from) throw new ClockRuleError(`"${text}": the supplement must arrive after it was requested`);
   return resumeClock(pauseClock(ledger, from), to);

@@ -1,6 +1,6 @@
-import { parseInstant, InvalidInstantError } from '../../functions/core/instant.ts';
+import { InvalidInstantError, parseInstant } from '../../functions/core/instant.ts';
 import { readFileArgument, UsageError } from '../errors.ts';
-import { replay, type ReplayResult } from '../replay.ts';
+import { type ReplayResult, replay } from '../replay.ts';
 
 /** `dunghan replay <events.ndjson> [--until <ISO>] [--json]`. */
 export const replayCommand = {
@@ -31,17 +31,24 @@ function summarise(r: ReplayResult): string {
   out.push(`${r.dossiers.length} dossiers, ${r.notices.length} notices, ${r.rejected.length} events rejected`);
   out.push('', 'dossier      status       due                        outcome   late(min) at fault');
   for (const d of r.dossiers) {
-    out.push(`${d.dossierId.padEnd(12)} ${d.status.padEnd(12)} ${(d.dueAt ?? '-').padEnd(26)} ${(d.outcome ?? '-').padEnd(9)} ${String(d.minutesLate ?? '-').padEnd(9)} ${d.responsibleUnitId ?? ''}`);
+    out.push(
+      `${d.dossierId.padEnd(12)} ${d.status.padEnd(12)} ${(d.dueAt ?? '-').padEnd(26)} ${(d.outcome ?? '-').padEnd(9)} ${String(d.minutesLate ?? '-').padEnd(9)} ${d.responsibleUnitId ?? ''}`,
+    );
   }
   out.push('', 'notices:');
   for (const n of r.notices) {
     const status = n.status === 'sent' ? '' : ` [${n.status}${n.reason ? `: ${n.reason}` : ''}]`;
     const parts = n.parts ? ` (${n.parts} SMS part${n.parts > 1 ? 's' : ''})` : '';
-    out.push(`  ${n.at ?? '(waiting)'} ${n.kind}${n.rung ? ` rung ${n.rung}` : ''} -> ${n.unitId} ${n.to ?? ''}${status}${parts}\n    ${n.text ?? ''}`);
+    out.push(
+      `  ${n.at ?? '(waiting)'} ${n.kind}${n.rung ? ` rung ${n.rung}` : ''} -> ${n.unitId} ${n.to ?? ''}${status}${parts}\n    ${n.text ?? ''}`,
+    );
   }
   out.push('', 'rejected:');
   for (const x of r.rejected) out.push(`  ${x.eventId ?? '(no id)'}: ${x.reason}`);
   const s = r.stats;
-  out.push('', `executions ${s.executions}, state transitions ${s.stateTransitions}, Lambda invocations ${s.lambdaInvocations}, store reads ${s.storeReads}, writes ${s.storeWrites}`);
+  out.push(
+    '',
+    `executions ${s.executions}, state transitions ${s.stateTransitions}, Lambda invocations ${s.lambdaInvocations}, store reads ${s.storeReads}, writes ${s.storeWrites}`,
+  );
   return out.join('\n');
 }

@@ -24,7 +24,10 @@ export const sendCommand = {
     } catch {
       throw new UsageError('--url', `"${values.url}" is not a URL`);
     }
-    const region = typeof values.region === 'string' ? values.region : (/execute-api\.([a-z0-9-]+)\.amazonaws/.exec(base.host)?.[1] ?? process.env.AWS_REGION);
+    const region =
+      typeof values.region === 'string'
+        ? values.region
+        : (/execute-api\.([a-z0-9-]+)\.amazonaws/.exec(base.host)?.[1] ?? process.env.AWS_REGION);
     if (!region) throw new UsageError('--region', 'is required when the URL does not name one');
     const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
     const target = new URL('events', base);

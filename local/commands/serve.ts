@@ -13,7 +13,8 @@ export const serveCommand = {
   },
   async run(values: Record<string, unknown>): Promise<void> {
     const port = values.port === undefined ? 3000 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port', `"${String(values.port)}" is not a port number`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError('--port', `"${String(values.port)}" is not a port number`);
     const stack = await startLocalStack({
       printOutbox: true,
       logLevel: 'INFO',
@@ -21,7 +22,9 @@ export const serveCommand = {
       ...(typeof values.data === 'string' ? { dataPath: values.data } : {}),
     });
     const { server, url } = await serveHttp(stack, port);
-    console.log(`dunghan serving on ${url}  (POST /events, GET /dossiers/{id}); SMS go to the outbox below. Ctrl-C to stop.`);
+    console.log(
+      `dunghan serving on ${url}  (POST /events, GET /dossiers/{id}); SMS go to the outbox below. Ctrl-C to stop.`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { dayFromIsoDate, formatInstant, startOfDay } from '../../functions/core/instant.ts';
 import { UsageError } from '../errors.ts';
-import { OUTPUT_FILES, simulate } from '../simulate/run.ts';
 import { formatTable } from '../simulate/report.ts';
+import { OUTPUT_FILES, simulate } from '../simulate/run.ts';
 
 /**
  * The defaults: 20 days from Monday 20/4/2026, 50 dossiers a day (1,000 dossiers). The period holds
@@ -14,7 +14,8 @@ export const SIMULATION_DEFAULTS = { start: '2026-04-20', days: 20, perDay: 50, 
 const integer = (flag: string, raw: unknown, fallback: number, min: number, max: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(flag, `must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(flag, `must be a whole number from ${min} to ${max}`);
   return n;
 };
 
@@ -45,9 +46,16 @@ export const simulateCommand = {
     const json = values.json === true;
     const log = (text: string) => (json ? undefined : console.log(text));
     const defaults = values.days === undefined && values['per-day'] === undefined && values.start === undefined;
-    log(`dunghan simulate: ${days} days from ${startText}, about ${perDay} dossiers a day (${days * perDay} dossiers), seed ${seed}.`);
-    if (defaults) log('  Defaults: small enough to finish in about a minute, large enough to show every kind of notice. A Đắk Lắk month: --days 30 --per-day 4000.');
-    log('  Every event goes through the intake handler, every dossier runs the workflow (ASL) on the local engine, every SMS goes to the local outbox.');
+    log(
+      `dunghan simulate: ${days} days from ${startText}, about ${perDay} dossiers a day (${days * perDay} dossiers), seed ${seed}.`,
+    );
+    if (defaults)
+      log(
+        '  Defaults: small enough to finish in about a minute, large enough to show every kind of notice. A Đắk Lắk month: --days 30 --per-day 4000.',
+      );
+    log(
+      '  Every event goes through the intake handler, every dossier runs the workflow (ASL) on the local engine, every SMS goes to the local outbox.',
+    );
 
     const wall = process.hrtime.bigint();
     const bar = progressBar(!json && process.stderr.isTTY === true);
@@ -62,13 +70,29 @@ export const simulateCommand = {
     log('');
     log(formatTable(summary));
     log('');
-    log(`${summary.dossiers} dossiers: ${t.finished} finished (${t.early} early, ${t.onTime} on time, ${t.late} late = ${t.finished ? ((t.late / t.finished) * 100).toFixed(2) : '0'} %), ${t.open} open of which ${t.openOverdue} overdue.`);
-    log(`Notices sent: ${Object.entries(summary.notices.byKind).map(([k, n]) => `${k} ${n}`).join(', ')} (${summary.notices.smsParts} SMS parts; by status ${Object.entries(summary.notices.byStatus).map(([k, n]) => `${k} ${n}`).join(', ')}).`);
-    log(`Indicator 2.1 (Decision 766), province: ${t.indicator21?.toFixed(2) ?? '-'} %, ${t.points?.toFixed(2) ?? '-'} of 20 points.`);
-    log(`Engine: ${summary.execution.executions} executions, ${summary.execution.stateTransitions} state transitions, ${summary.execution.lambdaInvocations} Lambda invocations, ${summary.execution.failedExecutions} failed; ${summary.events} events, ${summary.rejectedEvents} refused.`);
+    log(
+      `${summary.dossiers} dossiers: ${t.finished} finished (${t.early} early, ${t.onTime} on time, ${t.late} late = ${t.finished ? ((t.late / t.finished) * 100).toFixed(2) : '0'} %), ${t.open} open of which ${t.openOverdue} overdue.`,
+    );
+    log(
+      `Notices sent: ${Object.entries(summary.notices.byKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')} (${summary.notices.smsParts} SMS parts; by status ${Object.entries(summary.notices.byStatus)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}).`,
+    );
+    log(
+      `Indicator 2.1 (Decision 766), province: ${t.indicator21?.toFixed(2) ?? '-'} %, ${t.points?.toFixed(2) ?? '-'} of 20 points.`,
+    );
+    log(
+      `Engine: ${summary.execution.executions} executions, ${summary.execution.stateTransitions} state transitions, ${summary.execution.lambdaInvocations} Lambda invocations, ${summary.execution.failedExecutions} failed; ${summary.events} events, ${summary.rejectedEvents} refused.`,
+    );
     log('');
-    log(`Wrote ${out}/: ${OUTPUT_FILES.report} (open it in a browser), ${OUTPUT_FILES.outbox}, ${OUTPUT_FILES.lateSheets}, ${OUTPUT_FILES.units}.`);
-    log(`Simulated ${summary.period.start.slice(0, 10)} to ${summary.period.end.slice(0, 10)} in ${seconds.toFixed(1)} s of wall time.`);
+    log(
+      `Wrote ${out}/: ${OUTPUT_FILES.report} (open it in a browser), ${OUTPUT_FILES.outbox}, ${OUTPUT_FILES.lateSheets}, ${OUTPUT_FILES.units}.`,
+    );
+    log(
+      `Simulated ${summary.period.start.slice(0, 10)} to ${summary.period.end.slice(0, 10)} in ${seconds.toFixed(1)} s of wall time.`,
+    );
   },
 } as const;
 
@@ -83,7 +107,9 @@ function progressBar(enabled: boolean) {
       last = now;
       const share = total ? delivered / total : 1;
       const filled = Math.round(share * 30);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)} %  simulated ${formatInstant(simulatedNow).slice(0, 16).replace('T', ' ')}  ${delivered}/${total} events `);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)} %  simulated ${formatInstant(simulatedNow).slice(0, 16).replace('T', ' ')}  ${delivered}/${total} events `,
+      );
     },
     done() {
       if (enabled) process.stderr.write('\n');

@@ -17,7 +17,12 @@ const KIND_LABELS: Record<string, string> = {
   digest: 'daily digests',
 };
 
-function barChart(id: string, title: string, bars: { label: string; value: number; note?: string }[], options: { max?: number; unit?: string; color?: string } = {}): string {
+function barChart(
+  id: string,
+  title: string,
+  bars: { label: string; value: number; note?: string }[],
+  options: { max?: number; unit?: string; color?: string } = {},
+): string {
   const rowH = 16;
   const labelW = 300;
   const plotW = 420;
@@ -33,7 +38,12 @@ function barChart(id: string, title: string, bars: { label: string; value: numbe
   return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" width="${labelW + plotW + 90}" height="${h}" font-size="11">${rows}</svg></figure>`;
 }
 
-function lineChart(id: string, title: string, series: { name: string; color: string; points: number[] }[], labels: string[]): string {
+function lineChart(
+  id: string,
+  title: string,
+  series: { name: string; color: string; points: number[] }[],
+  labels: string[],
+): string {
   const w = 760;
   const h = 260;
   const left = 50;
@@ -42,30 +52,72 @@ function lineChart(id: string, title: string, series: { name: string; color: str
   const x = (i: number) => left + (labels.length <= 1 ? 0 : (i / (labels.length - 1)) * (w - left - 20));
   const y = (v: number) => 10 + (1 - v / max) * (h - bottom - 10);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
-  const axis = ticks.map((t) => `<line x1="${left}" x2="${w - 20}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`).join('');
-  const step = Math.max(1, Math.ceil(labels.length / 10));
-  const xs = labels.map((l, i) => (i % step === 0 ? `<text x="${x(i).toFixed(1)}" y="${h - bottom + 16}" text-anchor="middle">${esc(l.slice(5))}</text>` : '')).join('');
-  const lines = series
-    .map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"><title>${esc(s.name)}</title></polyline>`)
+  const axis = ticks
+    .map(
+      (t) =>
+        `<line x1="${left}" x2="${w - 20}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
+    )
     .join('');
-  const legend = series.map((s, i) => `<rect x="${left + i * 220}" y="${h - 16}" width="12" height="4" fill="${s.color}"/><text x="${left + 16 + i * 220}" y="${h - 11}">${esc(s.name)}</text>`).join('');
+  const step = Math.max(1, Math.ceil(labels.length / 10));
+  const xs = labels
+    .map((l, i) =>
+      i % step === 0
+        ? `<text x="${x(i).toFixed(1)}" y="${h - bottom + 16}" text-anchor="middle">${esc(l.slice(5))}</text>`
+        : '',
+    )
+    .join('');
+  const lines = series
+    .map(
+      (s) =>
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"><title>${esc(s.name)}</title></polyline>`,
+    )
+    .join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<rect x="${left + i * 220}" y="${h - 16}" width="12" height="4" fill="${s.color}"/><text x="${left + 16 + i * 220}" y="${h - 11}">${esc(s.name)}</text>`,
+    )
+    .join('');
   return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" width="${w}" height="${h}" font-size="11">${axis}${xs}${lines}${legend}</svg></figure>`;
 }
 
 const cells = (r: UnitRow) =>
-  [r.received, r.finished, r.early, r.onTime, r.late, r.lateCaused, r.open, r.openOverdue, r.apologiesSent, r.officerApologies, r.escalations.join(' / '), r.indicator21 === null ? '–' : r.indicator21.toFixed(2), r.points === null ? '–' : r.points.toFixed(2)]
+  [
+    r.received,
+    r.finished,
+    r.early,
+    r.onTime,
+    r.late,
+    r.lateCaused,
+    r.open,
+    r.openOverdue,
+    r.apologiesSent,
+    r.officerApologies,
+    r.escalations.join(' / '),
+    r.indicator21 === null ? '–' : r.indicator21.toFixed(2),
+    r.points === null ? '–' : r.points.toFixed(2),
+  ]
     .map((c) => `<td>${esc(c)}</td>`)
     .join('');
 
-export function renderHtml(summary: SimulationSummary, samples: { kind: string; text: string; parts: number | null }[]): string {
+export function renderHtml(
+  summary: SimulationSummary,
+  samples: { kind: string; text: string; parts: number | null }[],
+): string {
   const t = summary.totals;
   const p = summary.period;
   const lastDay = isoDateOf(dayOf(parseInstant(p.end)) - 1);
-  const scored = summary.units.filter((u) => u.indicator21 !== null).sort((a, b) => a.indicator21! - b.indicator21! || a.name.localeCompare(b.name, 'vi'));
+  const scored = summary.units
+    .filter((u) => u.indicator21 !== null)
+    .sort((a, b) => a.indicator21! - b.indicator21! || a.name.localeCompare(b.name, 'vi'));
   const rateChart = barChart(
     'chart-on-time',
     'On time by receiving unit: indicator 2.1 (finished on time + open within time) ÷ received, lowest first',
-    scored.map((u) => ({ label: u.name, value: u.indicator21!, note: `${u.indicator21!.toFixed(2)} % of ${u.received}` })),
+    scored.map((u) => ({
+      label: u.name,
+      value: u.indicator21!,
+      note: `${u.indicator21!.toFixed(2)} % of ${u.received}`,
+    })),
     { max: 100, unit: ' %' },
   );
   const overdueChart = lineChart(
@@ -80,7 +132,10 @@ export function renderHtml(summary: SimulationSummary, samples: { kind: string; 
   const noticeChart = barChart(
     'chart-notices',
     'Notices sent, by kind',
-    Object.entries(summary.notices.byKind).map(([kind, n]) => ({ label: `${kind}: ${KIND_LABELS[kind] ?? kind}`, value: n })),
+    Object.entries(summary.notices.byKind).map(([kind, n]) => ({
+      label: `${kind}: ${KIND_LABELS[kind] ?? kind}`,
+      value: n,
+    })),
     { color: '#2f855a' },
   );
   const order: Record<string, number> = { province: 0, department: 1, area: 2, commune: 3 };
@@ -88,8 +143,15 @@ export function renderHtml(summary: SimulationSummary, samples: { kind: string; 
     .sort((a, b) => order[a.kind]! - order[b.kind]! || a.name.localeCompare(b.name, 'vi'))
     .map((u) => `<tr data-unit="${esc(u.unitId)}"><th scope="row">${esc(u.name)}</th>${cells(u)}</tr>`)
     .join('\n');
-  const statuses = Object.entries(summary.notices.byStatus).map(([s, n]) => `${esc(s)} ${fmt(n)}`).join(', ');
-  const sampleList = samples.map((s) => `<li><b>${esc(s.kind)}</b> (${s.parts ?? '?'} SMS part${s.parts === 1 ? '' : 's'}): <q>${esc(s.text)}</q></li>`).join('');
+  const statuses = Object.entries(summary.notices.byStatus)
+    .map(([s, n]) => `${esc(s)} ${fmt(n)}`)
+    .join(', ');
+  const sampleList = samples
+    .map(
+      (s) =>
+        `<li><b>${esc(s.kind)}</b> (${s.parts ?? '?'} SMS part${s.parts === 1 ? '' : 's'}): <q>${esc(s.text)}</q></li>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="vi">
 <head>

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { unaccent } from '../../functions/core/sms.ts';
-import { LimitSchema } from '../../functions/schemas/events.ts';
-import { describeZodError } from '../../functions/schemas/errors.ts';
 import daklak from '../../data/simulations/daklak.json' with { type: 'json' };
+import { unaccent } from '../../functions/core/sms.ts';
+import { describeZodError } from '../../functions/schemas/errors.ts';
+import { LimitSchema } from '../../functions/schemas/events.ts';
 
 /**
  * The synthetic province of `dunghan simulate`: units with parents (heads are drawn by the workload),
@@ -23,12 +23,47 @@ const SimulationFileSchema = z
     id: z.string().min(1),
     name: z.string().min(1),
     note: z.string().min(1),
-    provinceUnit: z.object({ unitId: z.string().min(1), name: z.string().min(1), headTitle: z.string().min(1) }).strict(),
-    departments: z.array(z.object({ unitId: z.string().min(1), name: z.string().min(1), parent: z.string().optional(), lateRate: Share.optional() }).strict()).min(1),
+    provinceUnit: z
+      .object({ unitId: z.string().min(1), name: z.string().min(1), headTitle: z.string().min(1) })
+      .strict(),
+    departments: z
+      .array(
+        z
+          .object({
+            unitId: z.string().min(1),
+            name: z.string().min(1),
+            parent: z.string().optional(),
+            lateRate: Share.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
     areas: z.array(z.object({ area: z.string().min(1), name: z.string().min(1) }).strict()).min(1),
-    areaUnits: z.array(z.object({ role: z.string().min(1), parent: z.string().min(1), unitIdPrefix: z.string().min(1), namePrefix: z.string().min(1), lateRate: Share.optional() }).strict()),
+    areaUnits: z.array(
+      z
+        .object({
+          role: z.string().min(1),
+          parent: z.string().min(1),
+          unitIdPrefix: z.string().min(1),
+          namePrefix: z.string().min(1),
+          lateRate: Share.optional(),
+        })
+        .strict(),
+    ),
     defaultLateRate: Share,
-    communes: z.array(z.object({ name: z.string().min(1), kind: z.enum(['xã', 'phường']), area: z.string().min(1), weight: z.number().positive().optional(), lateRate: Share.optional() }).strict()).min(1),
+    communes: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            kind: z.enum(['xã', 'phường']),
+            area: z.string().min(1),
+            weight: z.number().positive().optional(),
+            lateRate: Share.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
     procedures: z
       .array(
         z
@@ -104,7 +139,8 @@ export class ProvinceModelError extends Error {
 
 export function loadProvince(file = 'data/simulations/daklak.json'): Province {
   const raw = SIMULATION_FILES[file];
-  if (raw === undefined) throw new ProvinceModelError(`no simulation model ${file} (known: ${Object.keys(SIMULATION_FILES).join(', ')})`);
+  if (raw === undefined)
+    throw new ProvinceModelError(`no simulation model ${file} (known: ${Object.keys(SIMULATION_FILES).join(', ')})`);
   const parsed = SimulationFileSchema.safeParse(raw);
   if (!parsed.success) throw new ProvinceModelError(`${file}: ${describeZodError(parsed.error)}`);
   return expandProvince(parsed.data);
@@ -113,13 +149,37 @@ export function loadProvince(file = 'data/simulations/daklak.json'): Province {
 function expandProvince(m: SimulationFile): Province {
   const units: SimUnit[] = [];
   const root = m.provinceUnit.unitId;
-  units.push({ unitId: root, name: m.provinceUnit.name, kind: 'province', parentUnitId: null, lateRate: m.defaultLateRate, area: null, weight: 0 });
+  units.push({
+    unitId: root,
+    name: m.provinceUnit.name,
+    kind: 'province',
+    parentUnitId: null,
+    lateRate: m.defaultLateRate,
+    area: null,
+    weight: 0,
+  });
   for (const d of m.departments) {
-    units.push({ unitId: d.unitId, name: d.name, kind: 'department', parentUnitId: d.parent ?? root, lateRate: d.lateRate ?? m.defaultLateRate, area: null, weight: 0 });
+    units.push({
+      unitId: d.unitId,
+      name: d.name,
+      kind: 'department',
+      parentUnitId: d.parent ?? root,
+      lateRate: d.lateRate ?? m.defaultLateRate,
+      area: null,
+      weight: 0,
+    });
   }
   for (const a of m.areaUnits) {
     for (const area of m.areas) {
-      units.push({ unitId: `${a.unitIdPrefix}-${area.area}`, name: `${a.namePrefix} ${area.name}`, kind: 'area', parentUnitId: a.parent, lateRate: a.lateRate ?? m.defaultLateRate, area: area.area, weight: 0 });
+      units.push({
+        unitId: `${a.unitIdPrefix}-${area.area}`,
+        name: `${a.namePrefix} ${area.name}`,
+        kind: 'area',
+        parentUnitId: a.parent,
+        lateRate: a.lateRate ?? m.defaultLateRate,
+        area: area.area,
+        weight: 0,
+      });
     }
   }
   const communes: SimUnit[] = m.communes.map((c) => ({
@@ -138,18 +198,35 @@ function expandProvince(m: SimulationFile): Province {
   if (unitById.size !== units.length) problems.push('unit ids are not unique');
   const areas = new Set(m.areas.map((a) => a.area));
   const roles = new Set(m.areaUnits.map((a) => a.role));
-  for (const u of units) if (u.parentUnitId !== null && !unitById.has(u.parentUnitId)) problems.push(`${u.unitId}: unknown parent ${u.parentUnitId}`);
+  for (const u of units)
+    if (u.parentUnitId !== null && !unitById.has(u.parentUnitId))
+      problems.push(`${u.unitId}: unknown parent ${u.parentUnitId}`);
   for (const c of communes) if (!areas.has(c.area!)) problems.push(`${c.unitId}: unknown area ${c.area}`);
   for (const p of m.procedures) {
-    if (p.receivedBy !== 'commune' && !unitById.has(p.receivedBy)) problems.push(`${p.procedureCode}: unknown receivedBy ${p.receivedBy}`);
+    if (p.receivedBy !== 'commune' && !unitById.has(p.receivedBy))
+      problems.push(`${p.procedureCode}: unknown receivedBy ${p.receivedBy}`);
     for (const step of p.path.flat()) {
-      const ok = step.unit === 'receiving' || (step.unit.startsWith('area:') ? roles.has(step.unit.slice(5)) && p.receivedBy === 'commune' : unitById.has(step.unit));
+      const ok =
+        step.unit === 'receiving' ||
+        (step.unit.startsWith('area:')
+          ? roles.has(step.unit.slice(5)) && p.receivedBy === 'commune'
+          : unitById.has(step.unit));
       if (!ok) problems.push(`${p.procedureCode}.${step.stepId}: unknown unit ${step.unit}`);
     }
   }
   if (problems.length) throw new ProvinceModelError(`simulation model ${m.id}: ${problems.join('; ')}`);
   const areaPrefix = new Map(m.areaUnits.map((a) => [a.role, a.unitIdPrefix]));
-  return { id: m.id, name: m.name, note: m.note, units, unitById, communes, procedures: m.procedures, rates: m.rates, areaPrefix };
+  return {
+    id: m.id,
+    name: m.name,
+    note: m.note,
+    units,
+    unitById,
+    communes,
+    procedures: m.procedures,
+    rates: m.rates,
+    areaPrefix,
+  };
 }
 
 /** The unit that serves a path step for a dossier received by `receiving`. */

@@ -1,5 +1,5 @@
+import { dayOf, type Instant, isoDateOf, parseInstant, startOfDay } from '../../functions/core/instant.ts';
 import { NOTICE_KINDS } from '../../functions/core/policy.ts';
-import { dayOf, isoDateOf, parseInstant, startOfDay, type Instant } from '../../functions/core/instant.ts';
 import type { ReplayResult } from '../replay.ts';
 import type { Province, UnitKind } from './province.ts';
 
@@ -57,8 +57,22 @@ export interface SimulationSummary {
 const FINISHED = new Set(['resolved', 'returned', 'rejected', 'withdrawn', 'processed']);
 
 const emptyRow = (unitId: string, name: string, kind: UnitRow['kind']): UnitRow => ({
-  unitId, name, kind, received: 0, finished: 0, early: 0, onTime: 0, late: 0, lateCaused: 0, open: 0, openOverdue: 0,
-  apologiesSent: 0, officerApologies: 0, escalations: Array(ESCALATION_RUNGS).fill(0) as number[], indicator21: null, points: null,
+  unitId,
+  name,
+  kind,
+  received: 0,
+  finished: 0,
+  early: 0,
+  onTime: 0,
+  late: 0,
+  lateCaused: 0,
+  open: 0,
+  openOverdue: 0,
+  apologiesSent: 0,
+  officerApologies: 0,
+  escalations: Array(ESCALATION_RUNGS).fill(0) as number[],
+  indicator21: null,
+  points: null,
 });
 
 function scoreRow(row: UnitRow): void {
@@ -86,7 +100,8 @@ export function summarise(input: {
     }
     return r;
   };
-  const overdueAtEnd = (d: ReplayResult['dossiers'][number]) => d.statutoryDueAt !== null && parseInstant(d.statutoryDueAt) < end;
+  const overdueAtEnd = (d: ReplayResult['dossiers'][number]) =>
+    d.statutoryDueAt !== null && parseInstant(d.statutoryDueAt) < end;
   for (const d of result.dossiers) {
     const r = row(d.steps[0]?.unitId ?? 'unknown');
     r.received++;
@@ -113,7 +128,8 @@ export function summarise(input: {
     byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
     smsParts += n.parts ?? 0;
     if (n.kind === 'citizen.apology') row(n.subjectUnitId).apologiesSent++;
-    if (n.kind === 'head.escalation' && n.rung !== null) row(n.subjectUnitId).escalations[Math.min(n.rung, ESCALATION_RUNGS) - 1]!++;
+    if (n.kind === 'head.escalation' && n.rung !== null)
+      row(n.subjectUnitId).escalations[Math.min(n.rung, ESCALATION_RUNGS) - 1]!++;
   }
   for (const [unitId, count] of input.officerApologies) row(unitId).officerApologies += count;
 
@@ -121,7 +137,19 @@ export function summarise(input: {
   const totals = emptyRow('(province)', `${province.name}: ${units.length} units`, 'total');
   for (const r of units) {
     scoreRow(r);
-    for (const key of ['received', 'finished', 'early', 'onTime', 'late', 'lateCaused', 'open', 'openOverdue', 'apologiesSent', 'officerApologies'] as const) totals[key] += r[key];
+    for (const key of [
+      'received',
+      'finished',
+      'early',
+      'onTime',
+      'late',
+      'lateCaused',
+      'open',
+      'openOverdue',
+      'apologiesSent',
+      'officerApologies',
+    ] as const)
+      totals[key] += r[key];
     for (const [i, n] of r.escalations.entries()) totals.escalations[i]! += n;
   }
   scoreRow(totals);
@@ -161,19 +189,48 @@ export function summarise(input: {
 
 /** The per-unit table for a terminal, like the appendix of letter 002 (docs/law.md §8). */
 export function formatTable(summary: SimulationSummary): string {
-  const head = ['unit', 'recv', 'done', 'early', 'on time', 'late', 'caused', 'open', 'overdue', 'apol', 'officer', 'esc r1/r2/r3', '2.1 %', 'pts'];
+  const head = [
+    'unit',
+    'recv',
+    'done',
+    'early',
+    'on time',
+    'late',
+    'caused',
+    'open',
+    'overdue',
+    'apol',
+    'officer',
+    'esc r1/r2/r3',
+    '2.1 %',
+    'pts',
+  ];
   const width = [38, 6, 6, 6, 7, 5, 6, 5, 7, 5, 7, 12, 6, 5];
   const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? cut(c, width[0]!).padEnd(width[0]!) : c.padStart(width[i]!))).join(' ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? cut(c, width[0]!).padEnd(width[0]!) : c.padStart(width[i]!))).join(' ');
   const cells = (r: UnitRow) => [
     r.kind === 'total' ? 'TOÀN TỈNH (province)' : r.name,
-    ...[r.received, r.finished, r.early, r.onTime, r.late, r.lateCaused, r.open, r.openOverdue, r.apologiesSent, r.officerApologies].map(String),
+    ...[
+      r.received,
+      r.finished,
+      r.early,
+      r.onTime,
+      r.late,
+      r.lateCaused,
+      r.open,
+      r.openOverdue,
+      r.apologiesSent,
+      r.officerApologies,
+    ].map(String),
     r.escalations.join('/'),
     r.indicator21 === null ? '-' : r.indicator21.toFixed(2),
     r.points === null ? '-' : r.points.toFixed(2),
   ];
   const order: Record<string, number> = { province: 0, department: 1, area: 2, commune: 3 };
-  const units = [...summary.units].sort((a, b) => order[a.kind]! - order[b.kind]! || a.name.localeCompare(b.name, 'vi'));
+  const units = [...summary.units].sort(
+    (a, b) => order[a.kind]! - order[b.kind]! || a.name.localeCompare(b.name, 'vi'),
+  );
   return [line(head), ...units.map((r) => line(cells(r))), line(cells(summary.totals))].join('\n');
 }
 
@@ -184,22 +241,94 @@ const csvCell = (v: unknown) => {
 export const csvLine = (cells: unknown[]) => cells.map(csvCell).join(',');
 
 export function unitsCsv(summary: SimulationSummary): string {
-  const head = ['unit_id', 'name', 'kind', 'received', 'finished', 'early', 'on_time', 'late', 'late_caused', 'open', 'open_overdue', 'apologies_sent', 'officer_apologies', ...Array.from({ length: ESCALATION_RUNGS }, (_, i) => `escalations_r${i + 1}`), 'indicator_2_1_pct', 'points'];
+  const head = [
+    'unit_id',
+    'name',
+    'kind',
+    'received',
+    'finished',
+    'early',
+    'on_time',
+    'late',
+    'late_caused',
+    'open',
+    'open_overdue',
+    'apologies_sent',
+    'officer_apologies',
+    ...Array.from({ length: ESCALATION_RUNGS }, (_, i) => `escalations_r${i + 1}`),
+    'indicator_2_1_pct',
+    'points',
+  ];
   const rows = [...summary.units, summary.totals].map((r) =>
-    csvLine([r.unitId, r.name, r.kind, r.received, r.finished, r.early, r.onTime, r.late, r.lateCaused, r.open, r.openOverdue, r.apologiesSent, r.officerApologies, ...r.escalations, r.indicator21, r.points]),
+    csvLine([
+      r.unitId,
+      r.name,
+      r.kind,
+      r.received,
+      r.finished,
+      r.early,
+      r.onTime,
+      r.late,
+      r.lateCaused,
+      r.open,
+      r.openOverdue,
+      r.apologiesSent,
+      r.officerApologies,
+      ...r.escalations,
+      r.indicator21,
+      r.points,
+    ]),
   );
   return `${[csvLine(head), ...rows].join('\n')}\n`;
 }
 
 /** The control sheets (Form 06) of the late dossiers: one row per step. */
 export function lateSheetsCsv(result: ReplayResult, end: Instant): string {
-  const head = ['dossier_id', 'procedure_code', 'status', 'received_at', 'statutory_due_at', 'due_at', 'finished_at', 'outcome', 'minutes_late', 'responsible_unit_id', 'stage', 'step_id', 'unit_id', 'handed_over_at', 'step_due_at', 'completed_at', 'step_result'];
+  const head = [
+    'dossier_id',
+    'procedure_code',
+    'status',
+    'received_at',
+    'statutory_due_at',
+    'due_at',
+    'finished_at',
+    'outcome',
+    'minutes_late',
+    'responsible_unit_id',
+    'stage',
+    'step_id',
+    'unit_id',
+    'handed_over_at',
+    'step_due_at',
+    'completed_at',
+    'step_result',
+  ];
   const out = [csvLine(head)];
   for (const d of result.dossiers) {
     const openOverdue = d.finishedAt === null && d.statutoryDueAt !== null && parseInstant(d.statutoryDueAt) < end;
     if (d.outcome !== 'late' && !openOverdue) continue;
     for (const s of d.steps) {
-      out.push(csvLine([d.dossierId, d.procedureCode, d.status, d.receivedAt, d.statutoryDueAt, d.dueAt, d.finishedAt, d.outcome ?? 'overdue', d.minutesLate, d.responsibleUnitId, s.stage, s.stepId, s.unitId, s.handedOverAt, s.dueAt, s.completedAt, s.result]));
+      out.push(
+        csvLine([
+          d.dossierId,
+          d.procedureCode,
+          d.status,
+          d.receivedAt,
+          d.statutoryDueAt,
+          d.dueAt,
+          d.finishedAt,
+          d.outcome ?? 'overdue',
+          d.minutesLate,
+          d.responsibleUnitId,
+          s.stage,
+          s.stepId,
+          s.unitId,
+          s.handedOverAt,
+          s.dueAt,
+          s.completedAt,
+          s.result,
+        ]),
+      );
     }
   }
   return `${out.join('\n')}\n`;

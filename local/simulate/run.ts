@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatInstant, type Instant } from '../../functions/core/instant.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
-import { replay, type ReplayResult } from '../replay.ts';
+import { type ReplayResult, replay } from '../replay.ts';
 import { renderHtml } from './html.ts';
 import { loadProvince } from './province.ts';
-import { lateSheetsCsv, outboxNdjson, summarise, unitsCsv, type SimulationSummary } from './report.ts';
+import { lateSheetsCsv, outboxNdjson, type SimulationSummary, summarise, unitsCsv } from './report.ts';
 import { generateWorkload } from './workload.ts';
 
 export interface SimulationOptions {
@@ -37,7 +37,9 @@ export const OUTPUT_FILES = {
 /** One SMS text of each kind, the first sent in the run: what citizens and heads actually read. */
 function samples(result: ReplayResult) {
   const seen = new Map<string, { kind: string; text: string; parts: number | null }>();
-  for (const n of result.notices) if (n.status === 'sent' && n.text && !seen.has(n.kind)) seen.set(n.kind, { kind: n.kind, text: n.text, parts: n.parts });
+  for (const n of result.notices)
+    if (n.status === 'sent' && n.text && !seen.has(n.kind))
+      seen.set(n.kind, { kind: n.kind, text: n.text, parts: n.parts });
   return [...seen.values()];
 }
 
@@ -52,10 +54,20 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const officerApologies = new Map<string, number>();
   for (const a of workload.officerApologies) officerApologies.set(a.unitId, (officerApologies.get(a.unitId) ?? 0) + 1);
   const officerApologised = new Set(workload.officerApologies.map((a) => a.dossierId));
-  const result = await replay({ lines: workload.lines, until: workload.end, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const result = await replay({
+    lines: workload.lines,
+    until: workload.end,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const summary = summarise({
     province,
-    period: { start: formatInstant(options.start), end: formatInstant(workload.end), days: options.days, perDay: options.perDay, seed: options.seed },
+    period: {
+      start: formatInstant(options.start),
+      end: formatInstant(workload.end),
+      days: options.days,
+      perDay: options.perDay,
+      seed: options.seed,
+    },
     end: workload.end,
     events: workload.lines.length,
     officerApologies,

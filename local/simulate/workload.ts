@@ -1,8 +1,15 @@
 import type { WorkingCalendar } from '../../functions/core/calendar.ts';
-import { deriveClock, openClock, parseLimit, pauseClock, resumeClock, type ClockLedger } from '../../functions/core/clock.ts';
-import { DAY_MS, MINUTE_MS, dayOf, formatInstant, startOfDay, type Instant } from '../../functions/core/instant.ts';
+import {
+  type ClockLedger,
+  deriveClock,
+  openClock,
+  parseLimit,
+  pauseClock,
+  resumeClock,
+} from '../../functions/core/clock.ts';
+import { DAY_MS, dayOf, formatInstant, type Instant, MINUTE_MS, startOfDay } from '../../functions/core/instant.ts';
 import { seededRandom } from '../tools/random.ts';
-import { resolveStepUnit, type Province, type SimUnit } from './province.ts';
+import { type Province, resolveStepUnit, type SimUnit } from './province.ts';
 
 /**
  * The season's events, as iGate would push them: heads of units, then per dossier its receipt (with
@@ -35,17 +42,103 @@ export interface Workload {
   officerApologies: { dossierId: string; unitId: string }[];
 }
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh', 'Quốc', 'Thu', 'Xuân'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phúc', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hùng',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Nga',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Vy',
+  'Yến',
+];
 /** Ê Đê and M'nông names, as common in the Central Highlands. */
-const HIGHLAND = ['H\'Hen Niê', 'Y Bih Mlô', 'H\'Linh Niê', 'Y Khoa Êban', 'H\'Mai Byă', 'Y Thuật Buôn Yă', 'H\'Yâo Knul', 'Y Nguyên Ayŭn'];
+const HIGHLAND = [
+  "H'Hen Niê",
+  'Y Bih Mlô',
+  "H'Linh Niê",
+  'Y Khoa Êban',
+  "H'Mai Byă",
+  'Y Thuật Buôn Yă',
+  "H'Yâo Knul",
+  'Y Nguyên Ayŭn',
+];
 /** Mobile prefixes after the 2018 conversion (docs/law.md §6). */
-const MOBILE_PREFIXES = ['032', '033', '034', '035', '036', '037', '038', '039', '056', '058', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '090', '091', '093', '094', '096', '097', '098'];
+const MOBILE_PREFIXES = [
+  '032',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '039',
+  '056',
+  '058',
+  '070',
+  '076',
+  '077',
+  '078',
+  '079',
+  '081',
+  '082',
+  '083',
+  '084',
+  '085',
+  '086',
+  '088',
+  '090',
+  '091',
+  '093',
+  '094',
+  '096',
+  '097',
+  '098',
+];
 /** A step that overruns takes 1.2 to 1.2 + LATE_SPREAD times its budget. */
 const LATE_SPREAD = 2;
 const PRIORITIES = ['elderly', 'disabled', 'merit'] as const;
-const APOLOGY_REASONS = ['Cần xác minh thêm với cơ quan liên quan', 'Chờ kết quả đo đạc hiện trạng', 'Hệ thống liên thông gián đoạn', 'Cán bộ thụ lý nghỉ ốm đột xuất'];
+const APOLOGY_REASONS = [
+  'Cần xác minh thêm với cơ quan liên quan',
+  'Chờ kết quả đo đạc hiện trạng',
+  'Hệ thống liên thông gián đoạn',
+  'Cán bộ thụ lý nghỉ ốm đột xuất',
+];
 const REJECT_REASONS = ['Hồ sơ không thuộc thẩm quyền giải quyết', 'Hồ sơ không đủ điều kiện theo quy định'];
 
 export function generateWorkload(province: Province, calendar: WorkingCalendar, options: WorkloadOptions): Workload {
@@ -56,17 +149,30 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   const name = () => (rnd() < 0.15 ? pick(HIGHLAND) : `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`);
   const mobile = () => `${pick(MOBILE_PREFIXES)}${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;
   // Đắk Lắk's landlines (area code 0262) cannot take an SMS: the outbox marks them undeliverable.
-  const phone = () => (rnd() < province.rates.landlineShare ? `0262${String(3_000_000 + Math.floor(rnd() * 999_999))}` : mobile());
+  const phone = () =>
+    rnd() < province.rates.landlineShare ? `0262${String(3_000_000 + Math.floor(rnd() * 999_999))}` : mobile();
 
   // Heads of units, the day before the period.
   const before = options.start - DAY_MS + 8 * 60 * MINUTE_MS;
   for (const u of province.units) {
-    lines.push(JSON.stringify({ eventId: `unit-${u.unitId}`, type: 'unit.upserted', at: iso(before), unitId: u.unitId, name: u.name, ...(u.parentUnitId ? { parentUnitId: u.parentUnitId } : {}), head: { name: name(), phone: mobile() } }));
+    lines.push(
+      JSON.stringify({
+        eventId: `unit-${u.unitId}`,
+        type: 'unit.upserted',
+        at: iso(before),
+        unitId: u.unitId,
+        name: u.name,
+        ...(u.parentUnitId ? { parentUnitId: u.parentUnitId } : {}),
+        head: { name: name(), phone: mobile() },
+      }),
+    );
   }
 
   const days = Array.from({ length: options.days }, (_, i) => dayOf(options.start) + i);
   // A working day is one whose next working instant falls on it; days off get only online filings.
-  const dayWeight = days.map((d) => (dayOf(calendar.nextWorkingInstant(startOfDay(d))) === d ? 1 : province.rates.weekendShareOfDay));
+  const dayWeight = days.map((d) =>
+    dayOf(calendar.nextWorkingInstant(startOfDay(d))) === d ? 1 : province.rates.weekendShareOfDay,
+  );
   const cumulative = (weights: number[]) => {
     const sums: number[] = [];
     for (const w of weights) sums.push((sums.at(-1) ?? 0) + w);
@@ -114,29 +220,50 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   receipts.forEach((receivedAt, i) => {
     const dossierId = `HS-${String(i + 1).padStart(6, '0')}`;
     const procedure = province.procedures[draw(procCum)]!;
-    const receiving: SimUnit = procedure.receivedBy === 'commune' ? province.communes[draw(communeCum)]! : province.unitById.get(procedure.receivedBy)!;
-    const path = procedure.path.map((stage) => stage.map((s) => ({ stepId: s.stepId, unitId: resolveStepUnit(province, s.unit, receiving), budget: s.budget })));
+    const receiving: SimUnit =
+      procedure.receivedBy === 'commune'
+        ? province.communes[draw(communeCum)]!
+        : province.unitById.get(procedure.receivedBy)!;
+    const path = procedure.path.map((stage) =>
+      stage.map((s) => ({ stepId: s.stepId, unitId: resolveStepUnit(province, s.unit, receiving), budget: s.budget })),
+    );
     const limit = parseLimit(procedure.limit);
     const priority = rnd() < province.rates.priorityShare ? pick(PRIORITIES) : undefined;
-    lines.push(JSON.stringify({
-      eventId: `${dossierId}-received`, type: 'dossier.received', at: iso(receivedAt), dossierId,
-      procedureCode: procedure.procedureCode, procedureName: procedure.name, limit: procedure.limit,
-      ...(procedure.supplementMode ? { supplementMode: procedure.supplementMode } : {}),
-      applicant: { name: name(), phone: phone(), ...(priority ? { priority } : {}) }, path,
-    }));
+    lines.push(
+      JSON.stringify({
+        eventId: `${dossierId}-received`,
+        type: 'dossier.received',
+        at: iso(receivedAt),
+        dossierId,
+        procedureCode: procedure.procedureCode,
+        procedureName: procedure.name,
+        limit: procedure.limit,
+        ...(procedure.supplementMode ? { supplementMode: procedure.supplementMode } : {}),
+        applicant: { name: name(), phone: phone(), ...(priority ? { priority } : {}) },
+        path,
+      }),
+    );
     const events: { at: Instant; body: Record<string, unknown> }[] = [];
     const event = (at: Instant, type: string, suffix: string, extra: Record<string, unknown> = {}) =>
       events.push({ at, body: { eventId: `${dossierId}-${suffix}`, type, at: iso(at), dossierId, ...extra } });
 
     // Refused at intake (a written refusal, Form 03 of Circular 03/2025; docs/law.md §1): no path follows.
     if (rnd() < province.rates.rejectedShare) {
-      event(calendar.addWorkingMinutes(calendar.nextWorkingInstant(receivedAt), 30 + Math.floor(rnd() * 240)), 'dossier.rejected', 'rejected', { reason: pick(REJECT_REASONS) });
+      event(
+        calendar.addWorkingMinutes(calendar.nextWorkingInstant(receivedAt), 30 + Math.floor(rnd() * 240)),
+        'dossier.rejected',
+        'rejected',
+        { reason: pick(REJECT_REASONS) },
+      );
       lines.push(...events.map((e) => JSON.stringify(e.body)));
       return;
     }
 
     // A supplement request (pause mode procedures only), during one step after the first stage.
-    const supplementStage = procedure.supplementMode === 'pause' && path.length > 1 && rnd() < province.rates.supplementShare ? 1 + Math.floor(rnd() * (path.length - 1)) : -1;
+    const supplementStage =
+      procedure.supplementMode === 'pause' && path.length > 1 && rnd() < province.rates.supplementShare
+        ? 1 + Math.floor(rnd() * (path.length - 1))
+        : -1;
     let ledger: ClockLedger = openClock(calendar, { receivedAt, limit, mode: procedure.supplementMode ?? 'pause' });
     let stageStart = calendar.nextWorkingInstant(receivedAt);
     let firstLate: { unitId: string; stepDue: Instant } | null = null;
@@ -181,7 +308,11 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
         const kept = rnd() < 0.8;
         // The new date is the close of a working day after the current due instant.
         const newDueAt = calendar.closeOfWorkingDay(Math.max(kept ? resolvedAt : at + DAY_MS, dueAt + 1));
-        event(at, 'apology.issued', 'apology', { unitId: late.unitId, reason: pick(APOLOGY_REASONS), newDueAt: iso(newDueAt) });
+        event(at, 'apology.issued', 'apology', {
+          unitId: late.unitId,
+          reason: pick(APOLOGY_REASONS),
+          newDueAt: iso(newDueAt),
+        });
         if (at < end) officerApologies.push({ dossierId, unitId: late.unitId });
       }
     }

@@ -1,5 +1,5 @@
 import { getSolarDate } from '@dqcai/vn-lunar';
-import { dayFromIsoDate, isoDateOf, weekdayOf, type DayNumber } from '../../functions/core/instant.ts';
+import { type DayNumber, dayFromIsoDate, isoDateOf, weekdayOf } from '../../functions/core/instant.ts';
 import type { HolidayYear } from '../../functions/schemas/calendar.ts';
 
 /**

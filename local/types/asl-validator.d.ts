@@ -1,5 +1,8 @@
 declare module 'asl-validator' {
-  function validator(definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }): {
+  function validator(
+    definition: unknown,
+    options?: { checkPaths?: boolean; checkArn?: boolean },
+  ): {
     isValid: boolean;
     errors: unknown[];
     errorsText(separator?: string): string;

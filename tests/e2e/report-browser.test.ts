@@ -5,13 +5,19 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, startOfDay } from '../../functions/core/instant.ts';
 import { OUTPUT_FILES, simulate } from '../../local/simulate/run.ts';
-import { hasChromium, launchChromium, CHROMIUM } from '../../local/tools/chromium.ts';
+import { CHROMIUM, hasChromium, launchChromium } from '../../local/tools/chromium.ts';
 
 // .ci/run installs Debian's chromium; a machine with only Node skips this file and says why.
 describe.skipIf(!hasChromium)(`the HTML report in headless Chromium (${CHROMIUM})`, () => {
   it('renders its three charts and one table row per unit, from disk, with no network', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dunghan-report-'));
-    const { summary } = await simulate({ start: startOfDay(dayFromIsoDate('2026-04-20')), days: 10, perDay: 10, seed: 8, out });
+    const { summary } = await simulate({
+      start: startOfDay(dayFromIsoDate('2026-04-20')),
+      days: 10,
+      perDay: 10,
+      seed: 8,
+      out,
+    });
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
@@ -23,7 +29,13 @@ describe.skipIf(!hasChromium)(`the HTML report in headless Chromium (${CHROMIUM}
         const box = await svg.boundingBox();
         expect(box?.width, id).toBeGreaterThan(300);
         expect(box?.height, id).toBeGreaterThan(50);
-        const marks = await svg.locator('rect, polyline').evaluateAll((els) => els.filter((e) => { const b = e.getBoundingClientRect(); return b.width > 0 && b.height >= 0; }).length);
+        const marks = await svg.locator('rect, polyline').evaluateAll(
+          (els) =>
+            els.filter((e) => {
+              const b = e.getBoundingClientRect();
+              return b.width > 0 && b.height >= 0;
+            }).length,
+        );
         expect(marks, id).toBeGreaterThan(1);
       }
       expect(await page.locator('#units tbody tr').count()).toBe(summary.units.length);

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseMobile } from '../../functions/core/phone.ts';
 import { dayFromIsoDate, parseInstant, startOfDay } from '../../functions/core/instant.ts';
+import { normaliseMobile } from '../../functions/core/phone.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
 import { loadProvince } from '../../local/simulate/province.ts';
-import { generateWorkload } from '../../local/simulate/workload.ts';
 import { formatTable } from '../../local/simulate/report.ts';
-import { OUTPUT_FILES, simulate, type Simulation } from '../../local/simulate/run.ts';
+import { OUTPUT_FILES, type Simulation, simulate } from '../../local/simulate/run.ts';
+import { generateWorkload } from '../../local/simulate/workload.ts';
 
 // A small season: 15 days of 20 dossiers a day (seed 8: late dossiers with and without an officer apology), through the real path (intake handler,
 // the ASL on the local engine, the outbox), run twice with the same seed.
@@ -25,7 +25,10 @@ describe('dunghan simulate (a small season)', () => {
   }, 240_000);
 
   it('judges late exactly the dossiers the workload resolved after their statutory due', () => {
-    const late = run.result.dossiers.filter((d) => d.outcome === 'late').map((d) => d.dossierId).sort();
+    const late = run.result.dossiers
+      .filter((d) => d.outcome === 'late')
+      .map((d) => d.dossierId)
+      .sort();
     expect(late.length).toBeGreaterThan(0);
     expect(late).toEqual([...run.expectedLate].sort());
     expect(run.result.stats.failedExecutions).toBe(0);
@@ -35,7 +38,8 @@ describe('dunghan simulate (a small season)', () => {
   it('gives every dossier resolved late exactly one citizen apology, unless its officer already apologised', () => {
     const apologies = new Map<string, number>();
     for (const n of run.result.notices) {
-      if (n.kind === 'citizen.apology' && (n.status === 'sent' || n.status === 'undeliverable')) apologies.set(n.dossierId, (apologies.get(n.dossierId) ?? 0) + 1);
+      if (n.kind === 'citizen.apology' && (n.status === 'sent' || n.status === 'undeliverable'))
+        apologies.set(n.dossierId, (apologies.get(n.dossierId) ?? 0) + 1);
     }
     let officer = 0;
     for (const d of run.result.dossiers.filter((x) => x.outcome === 'late')) {
@@ -51,7 +55,9 @@ describe('dunghan simulate (a small season)', () => {
   });
 
   it('sends no notice about a dossier after it is resolved', () => {
-    const finished = new Map(run.result.dossiers.map((d) => [d.dossierId, d.finishedAt === null ? Infinity : parseInstant(d.finishedAt)]));
+    const finished = new Map(
+      run.result.dossiers.map((d) => [d.dossierId, d.finishedAt === null ? Infinity : parseInstant(d.finishedAt)]),
+    );
     let checked = 0;
     for (const n of run.result.notices) {
       if (n.status !== 'sent' || n.kind === 'digest') continue;
@@ -60,24 +66,42 @@ describe('dunghan simulate (a small season)', () => {
     }
     expect(checked).toBeGreaterThan(50);
     // Anything left pending at the end belongs to an open dossier.
-    for (const n of run.result.notices.filter((x) => x.status === 'pending' && x.kind !== 'digest')) expect(finished.get(n.dossierId), n.noticeId).toBe(Infinity);
+    for (const n of run.result.notices.filter((x) => x.status === 'pending' && x.kind !== 'digest'))
+      expect(finished.get(n.dossierId), n.noticeId).toBe(Infinity);
   });
 
   it('agrees with itself: the table, the outbox NDJSON, the CSV and the HTML', () => {
     const s = run.summary;
-    const outbox = readFileSync(join(out, OUTPUT_FILES.outbox), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; status: string; rung: number | null; to: string | null });
+    const outbox = readFileSync(join(out, OUTPUT_FILES.outbox), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; status: string; rung: number | null; to: string | null });
     expect(outbox.length).toBe(run.result.notices.length);
     const sent = (kind: string) => outbox.filter((n) => n.kind === kind && n.status === 'sent').length;
     expect(sent('citizen.apology')).toBe(s.totals.apologiesSent);
     for (const kind of Object.keys(s.notices.byKind)) expect(sent(kind), kind).toBe(s.notices.byKind[kind]);
-    for (const rung of [1, 2]) expect(outbox.filter((n) => n.kind === 'head.escalation' && n.status === 'sent' && n.rung === rung).length).toBe(s.totals.escalations[rung - 1]);
+    for (const rung of [1, 2])
+      expect(outbox.filter((n) => n.kind === 'head.escalation' && n.status === 'sent' && n.rung === rung).length).toBe(
+        s.totals.escalations[rung - 1],
+      );
     // Phone numbers never appear in full in the outbox file.
     for (const n of outbox) if (n.to) expect(n.to).toMatch(/^\+84 \dxx xxx \d{3}$/);
 
     const table = formatTable(s).split('\n');
     expect(table.length).toBe(s.units.length + 2);
     const total = table.at(-1)!.trim().split(/\s+/).slice(-13);
-    expect(total.slice(0, 10).map(Number)).toEqual([s.totals.received, s.totals.finished, s.totals.early, s.totals.onTime, s.totals.late, s.totals.lateCaused, s.totals.open, s.totals.openOverdue, s.totals.apologiesSent, s.totals.officerApologies]);
+    expect(total.slice(0, 10).map(Number)).toEqual([
+      s.totals.received,
+      s.totals.finished,
+      s.totals.early,
+      s.totals.onTime,
+      s.totals.late,
+      s.totals.lateCaused,
+      s.totals.open,
+      s.totals.openOverdue,
+      s.totals.apologiesSent,
+      s.totals.officerApologies,
+    ]);
     expect(s.totals.received).toBe(run.result.dossiers.length);
     expect(s.totals.early + s.totals.onTime + s.totals.late).toBe(s.totals.finished);
 
@@ -111,7 +135,13 @@ describe('dunghan simulate (a small season)', () => {
     const province = loadProvince();
     const workload = generateWorkload(province, loadCalendar(), { ...OPTIONS, days: 30, perDay: 200 });
     // The generated lines, as far as this test reads them.
-    type Line = { type: string; at: string; unitId?: string; head: { phone: string }; applicant: { phone: string; priority?: string } };
+    type Line = {
+      type: string;
+      at: string;
+      unitId?: string;
+      head: { phone: string };
+      applicant: { phone: string; priority?: string };
+    };
     const events = workload.lines.map((l) => JSON.parse(l) as Line);
     const heads = events.filter((e) => e.type === 'unit.upserted');
     expect(heads.length).toBe(province.units.length);
@@ -130,9 +160,21 @@ describe('dunghan simulate (a small season)', () => {
     expect(daysOff.length).toBeGreaterThan(0);
     // 102 communes and wards receive, and the late-prone units of letter 002 (docs/law.md §8) exist.
     expect(province.communes.length).toBe(102);
-    for (const id of ['cong-an-tinh', 'so-nnmt', 'xa-ia-lop', 'xa-ea-rok', 'xa-ea-drang', 'xa-ea-ktur', 'xa-ea-kar', 'xa-ea-khal']) expect(province.unitById.get(id)?.lateRate, id).toBeGreaterThan(0.1);
+    for (const id of [
+      'cong-an-tinh',
+      'so-nnmt',
+      'xa-ia-lop',
+      'xa-ea-rok',
+      'xa-ea-drang',
+      'xa-ea-ktur',
+      'xa-ea-kar',
+      'xa-ea-khal',
+    ])
+      expect(province.unitById.get(id)?.lateRate, id).toBeGreaterThan(0.1);
     // About 3.4 % of the dossiers finished in the period are late (letter 002 of docs/law.md §8: 3.39 %).
-    const finished = events.filter((e) => (e.type === 'dossier.resolved' || e.type === 'dossier.rejected') && parseInstant(e.at) < workload.end).length;
+    const finished = events.filter(
+      (e) => (e.type === 'dossier.resolved' || e.type === 'dossier.rejected') && parseInstant(e.at) < workload.end,
+    ).length;
     expect(workload.expectedLate.length / finished).toBeGreaterThan(0.02);
     expect(workload.expectedLate.length / finished).toBeLessThan(0.05);
   });

@@ -8,11 +8,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table.ts';
 import { buildApp } from '../../infra/app.ts';
 import { DossierTable } from '../../infra/constructs/table.ts';
-import { placeholders, DOSSIER_PATH_ASL, TASK_FUNCTIONS } from '../../workflows/index.ts';
+import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS } from '../../workflows/index.ts';
 
 // One synth of the real app (functions bundled by esbuild, cdk-nag's AwsSolutions pack enabled).
 let template: Template;
-let report: { pluginReports: { summary: { status: string }; violations: { ruleName: string; violatingResources: { resourceLogicalId: string }[] }[] }[] };
+let report: {
+  pluginReports: {
+    summary: { status: string };
+    violations: { ruleName: string; violatingResources: { resourceLogicalId: string }[] }[];
+  }[];
+};
 let resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
 
 beforeAll(() => {
@@ -27,7 +32,8 @@ beforeAll(() => {
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-const statements = (policy: { Properties?: Record<string, unknown> }) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+const statements = (policy: { Properties?: Record<string, unknown> }) =>
+  (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
 
 /** A CloudFormation value as text: Ref X -> <X>, GetAtt X.Arn -> <X.Arn>, Fn::Join concatenated. */
 function resolve(value: unknown): string {
@@ -41,12 +47,17 @@ function resolve(value: unknown): string {
 
 describe('the AWS stack', () => {
   it('passes cdk-nag AwsSolutions with every acknowledgement carrying a reason', () => {
-    const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`));
+    const violations = report.pluginReports.flatMap((p) =>
+      p.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`),
+    );
     expect(violations).toEqual([]);
-    const acknowledgements = Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>);
+    const acknowledgements = Object.values(
+      template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+    );
     expect(acknowledgements.length).toBeGreaterThan(0);
     const source = readFileSync(new URL('../../infra/stack.ts', import.meta.url), 'utf8');
-    for (const m of source.matchAll(/ack\([^,]+,\s*[^,]+,\s*\n?\s*(['"`])(.*?)\1/gs)) expect(m[2]!.length, m[0]).toBeGreaterThan(30);
+    for (const m of source.matchAll(/ack\([^,]+,\s*[^,]+,\s*\n?\s*(['"`])(.*?)\1/gs))
+      expect(m[2]!.length, m[0]).toBeGreaterThan(30);
   });
 
   it('keeps the table on demand, encrypted with the project key, recoverable and protected', () => {
@@ -92,50 +103,88 @@ describe('the AWS stack', () => {
   });
 
   it('runs every function on Node 22, ARM64, traced, with an encrypted log group with a retention', () => {
-    const fns = ofType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties?.Description ?? '').startsWith('dunghan'));
+    const fns = ofType('AWS::Lambda::Function').filter(([, r]) =>
+      String(r.Properties?.Description ?? '').startsWith('dunghan'),
+    );
     expect(fns).toHaveLength(9);
     for (const [id, fn] of fns) {
-      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
     }
-    for (const [id, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties, id).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
+    for (const [id, lg] of ofType('AWS::Logs::LogGroup'))
+      expect(lg.Properties, id).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
   });
 
   it('authorises every API method with IAM, validates requests, throttles and logs access', () => {
     const methods = ofType('AWS::ApiGateway::Method');
     expect(methods.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'POST']);
-    for (const [, m] of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
-    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    for (const [, m] of methods)
+      expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
-      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+      MethodSettings: [
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ],
     });
   });
 
   it('encrypts the topics and the queue with the project key and refuses plain transport', () => {
-    for (const [id, t] of ofType('AWS::SNS::Topic')) expect(t.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
-    for (const [id, q] of ofType('AWS::SQS::Queue')) expect(q.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
+    for (const [id, t] of ofType('AWS::SNS::Topic'))
+      expect(t.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
+    for (const [id, q] of ofType('AWS::SQS::Queue'))
+      expect(q.Properties, id).toMatchObject({ KmsMasterKeyId: expect.anything() });
     const tlsOnly = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     template.resourceCountIs('AWS::SNS::TopicPolicy', 2);
-    template.allResourcesProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() } });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() } });
+    template.allResourcesProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([tlsOnly]), Version: Match.anyValue() },
+    });
   });
 
   it('sets the SMS settings from parameters: Transactional, sender ID, spend limit', () => {
-    expect(Object.keys(template.toJSON().Parameters)).toEqual(expect.arrayContaining(['SmsSenderId', 'SmsMonthlySpendLimitUsd']));
+    expect(Object.keys(template.toJSON().Parameters)).toEqual(
+      expect.arrayContaining(['SmsSenderId', 'SmsMonthlySpendLimitUsd']),
+    );
     const [, sms] = ofType('Custom::AWS')[0]!;
     expect(JSON.stringify(sms.Properties!.Update)).toContain('Transactional');
   });
 
   it('schedules the sweeper every 15 minutes and the digest at 07:30 Asia/Ho_Chi_Minh', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 7 * * ? *)', ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+    });
   });
 
   it('alarms on failed and timed-out executions, dead letters, SMS delivery, API 5xx, Lambda errors and quarantines', () => {
     const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.MetricName);
     expect(metrics).toEqual(
-      expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'SMSSuccessRate', '5XXError', 'Errors', 'DossiersQuarantined']),
+      expect.arrayContaining([
+        'ExecutionsFailed',
+        'ExecutionsTimedOut',
+        'ApproximateNumberOfMessagesVisible',
+        'SMSSuccessRate',
+        '5XXError',
+        'Errors',
+        'DossiersQuarantined',
+      ]),
     );
     // The sweeper's quarantine log line is the metric, from the sweeper's own log group.
     const [, filter] = ofType('AWS::Logs::MetricFilter')[0]!;
@@ -145,9 +194,12 @@ describe('the AWS stack', () => {
   });
 
   it('grants "*" resources only to the actions that have no resource ARN', () => {
-    const allowed = /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|sns:Publish$|sns:SetSMSAttributes$)/;
+    const allowed =
+      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|sns:Publish$|sns:SetSMSAttributes$)/;
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
-      for (const st of (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement) {
+      for (const st of (
+        policy.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
+      ).Statement) {
         if (st.Resource !== '*') continue;
         for (const action of [st.Action].flat()) expect(action, `${id}`).toMatch(allowed);
       }
@@ -159,7 +211,9 @@ describe('the AWS stack', () => {
     const tableId = ofType('AWS::DynamoDB::Table')[0]![0];
     const [machineId, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
     const machineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${String(machine!.Properties!.StateMachineName)}`;
-    const fns = ofType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties?.Description ?? '').startsWith('dunghan'));
+    const fns = ofType('AWS::Lambda::Function').filter(([, r]) =>
+      String(r.Properties?.Description ?? '').startsWith('dunghan'),
+    );
     // What each function may do beyond reading the table, and why (functions/app/*.ts).
     const may: Record<string, { write: boolean; answerTokens: boolean; start: boolean; publish: boolean }> = {
       'index.handler': { write: true, answerTokens: true, start: true, publish: false }, // ingest: stores events, starts and answers executions
@@ -174,7 +228,12 @@ describe('the AWS stack', () => {
     };
     expect(fns.map(([, f]) => String(f.Properties!.Handler)).sort()).toEqual(Object.keys(may).sort());
     for (const [fnId, fn] of fns) {
-      const props = fn.Properties as { Handler: string; Role: unknown; Environment?: { Variables?: Record<string, unknown> }; DeadLetterConfig?: { TargetArn: unknown } };
+      const props = fn.Properties as {
+        Handler: string;
+        Role: unknown;
+        Environment?: { Variables?: Record<string, unknown> };
+        DeadLetterConfig?: { TargetArn: unknown };
+      };
       const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const ownTopic = props.Environment?.Variables?.ESCALATION_TOPIC_ARN;
       const ownQueue = props.DeadLetterConfig?.TargetArn;
@@ -185,7 +244,12 @@ describe('the AWS stack', () => {
         [machineArn, /^states:(SendTaskSuccess|SendTaskFailure|StartExecution)$/],
         [`${machineArn.replace(':stateMachine:', ':execution:')}:*`, /^states:DescribeExecution$/],
         [`<${machineId}>`, /^states:StartExecution$/],
-        ['*', ownTopic ? /^(xray:PutTraceSegments|xray:PutTelemetryRecords|sns:Publish)$/ : /^xray:(PutTraceSegments|PutTelemetryRecords)$/],
+        [
+          '*',
+          ownTopic
+            ? /^(xray:PutTraceSegments|xray:PutTelemetryRecords|sns:Publish)$/
+            : /^xray:(PutTraceSegments|PutTelemetryRecords)$/,
+        ],
       ]);
       if (ownTopic) allowed.set(resolve(ownTopic), /^sns:Publish$/);
       if (ownQueue) allowed.set(resolve(ownQueue), /^sqs:SendMessage$/);
@@ -206,17 +270,36 @@ describe('the AWS stack', () => {
       }
       const expected = may[props.Handler]!;
       const has = (re: RegExp) => granted.some((a) => re.test(a));
-      expect({ id: fnId, read: has(/^dynamodb:(GetItem|Query)$/), write: has(/^dynamodb:(PutItem|UpdateItem)$/), answerTokens: has(/^states:SendTask/), start: has(/^states:StartExecution$/), publish: has(/^sns:Publish$/) }).toEqual({ id: fnId, read: true, ...expected });
+      expect({
+        id: fnId,
+        read: has(/^dynamodb:(GetItem|Query)$/),
+        write: has(/^dynamodb:(PutItem|UpdateItem)$/),
+        answerTokens: has(/^states:SendTask/),
+        start: has(/^states:StartExecution$/),
+        publish: has(/^sns:Publish$/),
+      }).toEqual({ id: fnId, read: true, ...expected });
     }
     // The workflow invokes its task functions only; the schedules invoke the sweeper and the digest only.
     const roleOf = (roleArn: unknown) => resolve(roleArn).replace(/^<(.*)\.Arn>$/, '$1');
     const invokable = (roleId: string) =>
       ofType('AWS::IAM::Policy')
         .filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(`"${roleId}"`))
-        .flatMap(([, p]) => statements(p).filter((st) => [st.Action].flat().includes('lambda:InvokeFunction')).flatMap((st) => [st.Resource].flat().map(resolve)));
-    const arnsOf = (handlers: string[]) => fns.filter(([, f]) => handlers.includes(String(f.Properties!.Handler))).flatMap(([id]) => [`<${id}.Arn>`, `<${id}.Arn>:*`]).sort();
-    expect(invokable(roleOf(machine.Properties!.RoleArn)).sort()).toEqual(arnsOf(Object.values(TASK_FUNCTIONS).map((h) => `index.${h}`)));
-    const scheduleRoles = new Set(ofType('AWS::Scheduler::Schedule').map(([, r]) => roleOf((r.Properties!.Target as { RoleArn: unknown }).RoleArn)));
+        .flatMap(([, p]) =>
+          statements(p)
+            .filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'))
+            .flatMap((st) => [st.Resource].flat().map(resolve)),
+        );
+    const arnsOf = (handlers: string[]) =>
+      fns
+        .filter(([, f]) => handlers.includes(String(f.Properties!.Handler)))
+        .flatMap(([id]) => [`<${id}.Arn>`, `<${id}.Arn>:*`])
+        .sort();
+    expect(invokable(roleOf(machine.Properties!.RoleArn)).sort()).toEqual(
+      arnsOf(Object.values(TASK_FUNCTIONS).map((h) => `index.${h}`)),
+    );
+    const scheduleRoles = new Set(
+      ofType('AWS::Scheduler::Schedule').map(([, r]) => roleOf((r.Properties!.Target as { RoleArn: unknown }).RoleArn)),
+    );
     expect(scheduleRoles.size).toBe(1);
     expect(invokable([...scheduleRoles][0]!).sort()).toEqual(arnsOf(['index.sweepHandler', 'index.digestHandler']));
   });
@@ -226,32 +309,52 @@ describe('the AWS stack', () => {
     expect(keys).toHaveLength(1);
     const projectKey = `<${keys[0]![0]}.Arn>`;
     const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
-    expect(resolve((table.Properties!.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId)).toBe(projectKey);
+    expect(resolve((table.Properties!.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId)).toBe(
+      projectKey,
+    );
     const encrypted = [...ofType('AWS::SNS::Topic'), ...ofType('AWS::SQS::Queue')];
     expect(encrypted.map(([, r]) => r.Type).sort()).toEqual(['AWS::SNS::Topic', 'AWS::SNS::Topic', 'AWS::SQS::Queue']);
     for (const [id, r] of encrypted) expect(resolve(r.Properties!.KmsMasterKeyId), id).toBe(projectKey);
     for (const [id, r] of ofType('AWS::Logs::LogGroup')) expect(resolve(r.Properties!.KmsKeyId), id).toBe(projectKey);
-    for (const [id, r] of ofType('AWS::StepFunctions::StateMachine')) expect(resolve((r.Properties!.EncryptionConfiguration as { KmsKeyId: unknown }).KmsKeyId), id).toBe(projectKey);
-    for (const [id, r] of ofType('AWS::Lambda::Function').filter(([, f]) => String(f.Properties?.Description ?? '').startsWith('dunghan'))) {
+    for (const [id, r] of ofType('AWS::StepFunctions::StateMachine'))
+      expect(resolve((r.Properties!.EncryptionConfiguration as { KmsKeyId: unknown }).KmsKeyId), id).toBe(projectKey);
+    for (const [id, r] of ofType('AWS::Lambda::Function').filter(([, f]) =>
+      String(f.Properties?.Description ?? '').startsWith('dunghan'),
+    )) {
       expect(resolve(r.Properties!.KmsKeyArn), id).toBe(projectKey);
     }
   });
 
   it('lets no unsigned request reach the ingest function: IAM on every method, no other way in', () => {
-    for (const type of ['AWS::Lambda::Url', 'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGatewayV2::Api']) expect(ofType(type), type).toEqual([]);
+    for (const type of [
+      'AWS::Lambda::Url',
+      'AWS::ApiGateway::Authorizer',
+      'AWS::ApiGateway::ApiKey',
+      'AWS::ApiGatewayV2::Api',
+    ])
+      expect(ofType(type), type).toEqual([]);
     const [apiId, api] = ofType('AWS::ApiGateway::RestApi')[0]!;
     expect(api.Properties!.Policy).toBeUndefined(); // no resource policy opening it to anyone
-    for (const [id, m] of ofType('AWS::ApiGateway::Method')) expect(m.Properties!.AuthorizationType, id).toBe('AWS_IAM');
-    const ingestId = ofType('AWS::Lambda::Function').find(([, f]) => String(f.Properties?.Description ?? '').startsWith('dunghan: POST /events'))![0];
-    const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => resolve(p.Properties!.FunctionName) === `<${ingestId}.Arn>`);
+    for (const [id, m] of ofType('AWS::ApiGateway::Method'))
+      expect(m.Properties!.AuthorizationType, id).toBe('AWS_IAM');
+    const ingestId = ofType('AWS::Lambda::Function').find(([, f]) =>
+      String(f.Properties?.Description ?? '').startsWith('dunghan: POST /events'),
+    )![0];
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => resolve(p.Properties!.FunctionName) === `<${ingestId}.Arn>`,
+    );
     expect(permissions.length).toBeGreaterThan(0);
     for (const [id, p] of permissions) {
       expect(p.Properties!.Principal, id).toBe('apigateway.amazonaws.com');
-      expect(resolve(p.Properties!.SourceArn), id).toMatch(new RegExp(`^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/`));
+      expect(resolve(p.Properties!.SourceArn), id).toMatch(
+        new RegExp(`^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/`),
+      );
     }
   });
 
   it('outputs the API URL, table name, state machine ARN and topic ARN', () => {
-    expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'StateMachineArn', 'EscalationTopicArn']));
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'TableName', 'StateMachineArn', 'EscalationTopicArn']),
+    );
   });
 });

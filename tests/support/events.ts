@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 
 /** Builders of contract events for tests (JSON lines as iGate would send them). */
-export const EXAMPLES = readFileSync(new URL('../../examples/events.ndjson', import.meta.url), 'utf8').split('\n').filter(Boolean);
+export const EXAMPLES = readFileSync(new URL('../../examples/events.ndjson', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 
 export type Json = Record<string, unknown>;
 
@@ -16,9 +18,21 @@ export const unit = (unitId: string, parentUnitId?: string): Json => ({
 });
 
 /** A small province: the provincial office, a department with a land office, a commune. */
-export const PROVINCE: Json[] = [unit('tinh'), unit('so', 'tinh'), unit('vpdk', 'so'), unit('xa', 'tinh'), unit('thue', 'tinh')];
+export const PROVINCE: Json[] = [
+  unit('tinh'),
+  unit('so', 'tinh'),
+  unit('vpdk', 'so'),
+  unit('xa', 'tinh'),
+  unit('thue', 'tinh'),
+];
 
-export const received = (dossierId: string, at: string, limit: string, path: [string, string, string][][], extra: Json = {}): Json => ({
+export const received = (
+  dossierId: string,
+  at: string,
+  limit: string,
+  path: [string, string, string][][],
+  extra: Json = {},
+): Json => ({
   eventId: `${dossierId}-received`,
   type: 'dossier.received',
   at,

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SnsNotifier } from '../../functions/adapters/sns.ts';
 import type { DynamoStore } from '../../functions/adapters/dynamodb/store.ts';
+import { SnsNotifier } from '../../functions/adapters/sns.ts';
 import type { Notifier } from '../../functions/app/ports.ts';
 import type { LocalExecutions, LocalLambda } from '../../local/engine.ts';
 import { seededRandom } from '../../local/tools/random.ts';
@@ -41,7 +41,10 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export class FaultPlan {
   /** Off while the test reads the store or sets up. */
   enabled = false;
-  readonly injected: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+  readonly injected: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
+    FaultKind,
+    number
+  >;
   private readonly random: () => number;
 
   constructor(
@@ -70,7 +73,11 @@ export class FaultPlan {
 }
 
 const awsError = (name: string, status: number, message: string) =>
-  Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  Object.assign(new Error(message), {
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 
 /**
  * The real SNS adapter over a mocked SNSClient that throttles or fails a share of Publish calls. Counts,
@@ -96,12 +103,15 @@ export function faultySms(plan: FaultPlan): { notifier: Notifier; accepted: Map<
     }
     return { MessageId: `m-${++seq}` };
   });
-  const inner = new SnsNotifier(new SNSClient({ region: 'ap-southeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), {
-    senderId: 'DUNGHAN',
-    escalationTopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations',
-    // The adapter's backoff without timers: the simulated clock waits for handlers, not the reverse.
-    sleep: async () => {},
-  });
+  const inner = new SnsNotifier(
+    new SNSClient({ region: 'ap-southeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    {
+      senderId: 'DUNGHAN',
+      escalationTopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations',
+      // The adapter's backoff without timers: the simulated clock waits for handlers, not the reverse.
+      sleep: async () => {},
+    },
+  );
   return {
     notifier: { deliver: (m) => current.run(m.noticeId, () => inner.deliver(m)) },
     accepted,
@@ -115,7 +125,11 @@ export function injectStoreFaults(store: DynamoStore, plan: FaultPlan): void {
     (next) => async (args) => {
       if (plan.chance(plan.rates.dynamoThrottle)) {
         plan.count('dynamoThrottled');
-        throw awsError('ProvisionedThroughputExceededException', 400, 'The level of configured provisioned throughput for the table was exceeded.');
+        throw awsError(
+          'ProvisionedThroughputExceededException',
+          400,
+          'The level of configured provisioned throughput for the table was exceeded.',
+        );
       }
       const input = args.input as { ConditionExpression?: string };
       if (input.ConditionExpression && plan.chance(plan.rates.conditionalRace)) {

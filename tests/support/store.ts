@@ -6,7 +6,9 @@ export async function scanTable(store: DynamoStore): Promise<string[]> {
   const items: Record<string, unknown>[] = [];
   let start: ScanCommandOutput['LastEvaluatedKey'];
   do {
-    const page = await store.table.doc.send(new ScanCommand({ TableName: store.table.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    const page = await store.table.doc.send(
+      new ScanCommand({ TableName: store.table.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -19,5 +21,9 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value instanceof Set) return [...value].map(canonical).sort();
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+  );
 }

@@ -67,7 +67,10 @@ describe('statutory due instants (default windows, official 2026 schedule)', () 
       windows: ['07:00-11:30', '13:30-17:00'],
       reason: 'Làm bù cho thứ Sáu 02/01',
     });
-    expect(calendar.describeDay('2026-02-17')).toMatchObject({ working: false, reason: expect.stringContaining('mùng 1') });
+    expect(calendar.describeDay('2026-02-17')).toMatchObject({
+      working: false,
+      reason: expect.stringContaining('mùng 1'),
+    });
   });
 
   it('refuses instants and due dates outside the holiday data', () => {
@@ -77,7 +80,9 @@ describe('statutory due instants (default windows, official 2026 schedule)', () 
     expect(() => computeDueAt(calendar, at('2027-12-20T09:00:00+07:00'), parseLimit('30 working days'))).toThrow(
       CalendarRangeError,
     );
-    expect(() => calendar.addWorkingMinutes(at('2027-12-31T09:00:00+07:00'), 600)).toThrow('beyond the working calendar data');
+    expect(() => calendar.addWorkingMinutes(at('2027-12-31T09:00:00+07:00'), 600)).toThrow(
+      'beyond the working calendar data',
+    );
   });
 });
 
@@ -93,14 +98,30 @@ describe('provincial timetables', () => {
         name: 'summer',
         from: '04-15',
         to: '10-14',
-        week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['07:00', '11:30'], ['14:00', '17:30']]])),
+        week: Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+            d,
+            [
+              ['07:00', '11:30'],
+              ['14:00', '17:30'],
+            ],
+          ]),
+        ),
       },
       {
         name: 'winter',
         from: '10-15',
         to: '04-14',
         week: {
-          ...Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['07:30', '11:30'], ['13:00', '17:00']]])),
+          ...Object.fromEntries(
+            ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+              d,
+              [
+                ['07:30', '11:30'],
+                ['13:00', '17:00'],
+              ],
+            ]),
+          ),
           sat: [['07:30', '11:30']],
         },
       },
@@ -120,7 +141,14 @@ describe('provincial timetables', () => {
     const bad = (week: unknown) =>
       ProvinceCalendarSchema.safeParse({ ...seasonal, timetables: [{ name: 'x', from: '01-01', to: '12-31', week }] });
     expect(bad({ mon: [['11:00', '08:00']] }).error?.issues[0]?.message).toMatch('end after it starts');
-    expect(bad({ mon: [['07:00', '12:00'], ['11:00', '17:00']] }).error?.issues[0]?.message).toMatch('must not overlap');
+    expect(
+      bad({
+        mon: [
+          ['07:00', '12:00'],
+          ['11:00', '17:00'],
+        ],
+      }).error?.issues[0]?.message,
+    ).toMatch('must not overlap');
     expect(bad({ mon: [['7:00', '12:00']] }).error?.issues[0]?.message).toMatch('HH:MM');
     expect(bad({ monday: [] }).success).toBe(false);
   });

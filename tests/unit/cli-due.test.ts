@@ -20,7 +20,13 @@ async function dunghan(...args: string[]): Promise<{ stdout: string; stderr: str
 
 describe('dunghan due (the command-line contract)', () => {
   it('prints one JSON object for the contract examples', async () => {
-    const { stdout, code } = await dunghan('due', '--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days');
+    const { stdout, code } = await dunghan(
+      'due',
+      '--received',
+      '2026-02-12T14:00:00+07:00',
+      '--limit',
+      '5 working days',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       receivedAt: '2026-02-12T14:00:00+07:00',
@@ -29,8 +35,12 @@ describe('dunghan due (the command-line contract)', () => {
       budgetMinutes: 2580,
       pausedMinutes: 0,
     });
-    expect(computeDue({ received: '2026-01-09T09:00:00+07:00', limit: '1 working day' }).dueAt).toBe('2026-01-10T17:00:00+07:00');
-    expect(computeDue({ received: '2026-03-02T10:00:00+07:00', limit: '8 working hours' }).dueAt).toBe('2026-03-03T10:00:00+07:00');
+    expect(computeDue({ received: '2026-01-09T09:00:00+07:00', limit: '1 working day' }).dueAt).toBe(
+      '2026-01-10T17:00:00+07:00',
+    );
+    expect(computeDue({ received: '2026-03-02T10:00:00+07:00', limit: '8 working hours' }).dueAt).toBe(
+      '2026-03-03T10:00:00+07:00',
+    );
   });
 
   it('reports effective receipt, pauses and modes', () => {
@@ -44,7 +54,9 @@ describe('dunghan due (the command-line contract)', () => {
       dueAt: '2026-03-02T08:00:00+07:00',
       pausedMinutes: 540,
     });
-    expect(computeDue({ received: '2026-02-12T14:00:00+07:00', limit: '5 working days', pauses, mode: 'restart' })).toMatchObject({
+    expect(
+      computeDue({ received: '2026-02-12T14:00:00+07:00', limit: '5 working days', pauses, mode: 'restart' }),
+    ).toMatchObject({
       dueAt: '2026-03-02T17:00:00+07:00',
       budgetMinutes: 2760,
     });
@@ -53,15 +65,52 @@ describe('dunghan due (the command-line contract)', () => {
   it.each([
     [['--received', 'tomorrow', '--limit', '5 working days'], '--received: "tomorrow" is not an ISO-8601 instant'],
     [['--received', '2026-02-12T14:00:00', '--limit', '5 working days'], '--received: '],
-    [['--received', '2030-02-12T14:00:00+07:00', '--limit', '5 working days'], '--received: no working calendar for 2030'],
-    [['--received', '2027-12-20T14:00:00+07:00', '--limit', '30 working days'], '--limit: the date falls after 2027-12-31'],
+    [
+      ['--received', '2030-02-12T14:00:00+07:00', '--limit', '5 working days'],
+      '--received: no working calendar for 2030',
+    ],
+    [
+      ['--received', '2027-12-20T14:00:00+07:00', '--limit', '30 working days'],
+      '--limit: the date falls after 2027-12-31',
+    ],
     [['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working weeks'], '--limit: "5 working weeks" is not'],
-    [['--received', '2026-02-12T14:00:00+07:00', '--limit', '0 working days'], '--limit: "0 working days": the number of working days must be at least 1'],
+    [
+      ['--received', '2026-02-12T14:00:00+07:00', '--limit', '0 working days'],
+      '--limit: "0 working days": the number of working days must be at least 1',
+    ],
     [['--received', '2026-02-12T14:00:00+07:00', '--limit', '-3 working days'], '--limit: '],
-    [['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--mode', 'stop'], '--mode: "stop" is not pause or restart'],
-    [['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--pause', '2026-02-13T09:00:00+07:00'], '--pause: '],
-    [['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--pause', '2026-02-11T09:00:00+07:00/2026-02-13T09:00:00+07:00'], '--pause: a pause cannot start before the receipt'],
-    [['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--pause', '2026-02-25T09:00:00+07:00/2026-02-26T09:00:00+07:00', '--pause', '2026-02-13T09:00:00+07:00/2026-02-23T09:00:00+07:00'], '--pause: a pause cannot start before the previous pause ended'],
+    [
+      ['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--mode', 'stop'],
+      '--mode: "stop" is not pause or restart',
+    ],
+    [
+      ['--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days', '--pause', '2026-02-13T09:00:00+07:00'],
+      '--pause: ',
+    ],
+    [
+      [
+        '--received',
+        '2026-02-12T14:00:00+07:00',
+        '--limit',
+        '5 working days',
+        '--pause',
+        '2026-02-11T09:00:00+07:00/2026-02-13T09:00:00+07:00',
+      ],
+      '--pause: a pause cannot start before the receipt',
+    ],
+    [
+      [
+        '--received',
+        '2026-02-12T14:00:00+07:00',
+        '--limit',
+        '5 working days',
+        '--pause',
+        '2026-02-25T09:00:00+07:00/2026-02-26T09:00:00+07:00',
+        '--pause',
+        '2026-02-13T09:00:00+07:00/2026-02-23T09:00:00+07:00',
+      ],
+      '--pause: a pause cannot start before the previous pause ended',
+    ],
     [['--limit', '5 working days'], '--received: is required'],
   ])('bad input %j exits 2 with one line naming the argument', async (args, message) => {
     const { stdout, stderr, code } = await dunghan('due', ...args);
@@ -73,8 +122,13 @@ describe('dunghan due (the command-line contract)', () => {
   });
 
   it('refuses unknown options and commands', async () => {
-    expect(await dunghan('due', '--bogus')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
+    expect(await dunghan('due', '--bogus')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Unknown option '--bogus'"),
+    });
     expect((await dunghan('fly')).code).toBe(2);
-    expect(() => computeDue({ received: '2026-02-12T14:00:00+07:00', limit: '5 working days', province: 'atlantis' })).toThrow(UsageError);
+    expect(() =>
+      computeDue({ received: '2026-02-12T14:00:00+07:00', limit: '5 working days', province: 'atlantis' }),
+    ).toThrow(UsageError);
   });
 });

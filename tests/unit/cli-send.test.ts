@@ -19,14 +19,26 @@ describe('dunghan send', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const { port } = server.address() as AddressInfo;
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'send', EXAMPLE, '--url', `http://127.0.0.1:${port}/v1/`, '--region', 'ap-southeast-1'], {
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' },
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [BIN, 'send', EXAMPLE, '--url', `http://127.0.0.1:${port}/v1/`, '--region', 'ap-southeast-1'],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+            AWS_SECRET_ACCESS_KEY: 'secret',
+            AWS_PROFILE: '',
+            AWS_SESSION_TOKEN: '',
+          },
+        },
+      );
       expect(stdout.trim().split('\n').length).toBe(seen.length);
       expect(seen.length).toBeGreaterThan(30);
       for (const r of seen) {
         expect(r.path).toBe('/v1/events');
-        expect(r.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/ap-southeast-1\/execute-api\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/);
+        expect(r.headers.authorization).toMatch(
+          /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/ap-southeast-1\/execute-api\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/,
+        );
         expect(r.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       }
     } finally {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeDueAt, deriveClock, openClock, pauseClock, resumeClock, type Limit } from '../../functions/core/clock.ts';
+import {
+  computeDueAt,
+  deriveClock,
+  type Limit,
+  openClock,
+  pauseClock,
+  resumeClock,
+} from '../../functions/core/clock.ts';
 import { HOUR_MS, MINUTE_MS } from '../../functions/core/instant.ts';
 import { at, calendar } from '../support/calendar.ts';
 
@@ -61,17 +68,24 @@ describe('properties of the dossier clock', () => {
 
   it('a pause never shortens the clock, and moves the due by exactly the paused working time', () => {
     fc.assert(
-      fc.property(instant, limit, fc.integer({ min: 0, max: 20 * 24 }), fc.integer({ min: 1, max: 10 * 24 }), fc.constantFrom('pause' as const, 'restart' as const), (r, l, startHours, lengthHours, mode) => {
-        const ledger = openClock(calendar, { receivedAt: r, limit: l, mode });
-        const from = r + startHours * HOUR_MS;
-        const paused = resumeClock(pauseClock(ledger, from), from + lengthHours * HOUR_MS);
-        const before = deriveClock(calendar, ledger);
-        const after = deriveClock(calendar, paused);
-        expect(after.dueAt!).toBeGreaterThanOrEqual(before.dueAt!);
-        if (mode === 'pause') {
-          expect(calendar.workingMinutesBetween(before.dueAt!, after.dueAt!)).toBeCloseTo(after.pausedMinutes, 6);
-        }
-      }),
+      fc.property(
+        instant,
+        limit,
+        fc.integer({ min: 0, max: 20 * 24 }),
+        fc.integer({ min: 1, max: 10 * 24 }),
+        fc.constantFrom('pause' as const, 'restart' as const),
+        (r, l, startHours, lengthHours, mode) => {
+          const ledger = openClock(calendar, { receivedAt: r, limit: l, mode });
+          const from = r + startHours * HOUR_MS;
+          const paused = resumeClock(pauseClock(ledger, from), from + lengthHours * HOUR_MS);
+          const before = deriveClock(calendar, ledger);
+          const after = deriveClock(calendar, paused);
+          expect(after.dueAt!).toBeGreaterThanOrEqual(before.dueAt!);
+          if (mode === 'pause') {
+            expect(calendar.workingMinutesBetween(before.dueAt!, after.dueAt!)).toBeCloseTo(after.pausedMinutes, 6);
+          }
+        },
+      ),
       runs,
     );
   });

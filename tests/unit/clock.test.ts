@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ClockLedger,
   ClockRuleError,
   deriveClock,
   extendClock,
@@ -7,7 +8,6 @@ import {
   parseLimit,
   pauseClock,
   resumeClock,
-  type ClockLedger,
 } from '../../functions/core/clock.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
 import { at, calendar, calendarWithDaysOff } from '../support/calendar.ts';
@@ -28,7 +28,11 @@ describe('the clock ledger', () => {
   });
 
   it('a supplement pause shifts the due instant by the paused working time', () => {
-    const ledger = supplement(open('2026-03-09T08:00:00+07:00', '10 working days'), '2026-03-12T09:00:00+07:00', '2026-03-18T15:00:00+07:00');
+    const ledger = supplement(
+      open('2026-03-09T08:00:00+07:00', '10 working days'),
+      '2026-03-12T09:00:00+07:00',
+      '2026-03-18T15:00:00+07:00',
+    );
     const state = deriveClock(calendar, ledger);
     // Paused: Thu 12/3 09:00-17:00 (360) + Fri, Mon, Tue (3 x 480) + Wed 18/3 07:00-15:00 (360).
     expect(state.pausedMinutes).toBe(360 + 3 * 480 + 360);
@@ -38,7 +42,11 @@ describe('the clock ledger', () => {
   });
 
   it('restart mode gives the full budget again from the supplement arrival', () => {
-    const ledger = supplement(open('2026-03-09T08:00:00+07:00', '10 working days', 'restart'), '2026-03-12T09:00:00+07:00', '2026-03-18T15:00:00+07:00');
+    const ledger = supplement(
+      open('2026-03-09T08:00:00+07:00', '10 working days', 'restart'),
+      '2026-03-12T09:00:00+07:00',
+      '2026-03-18T15:00:00+07:00',
+    );
     expect(dueOf(ledger)).toBe('2026-04-01T17:00:00+07:00'); // 10 working days counted from Thu 19/3
     expect(deriveClock(calendar, ledger).budgetMinutes).toBe(120 + 10 * 480);
   });
@@ -46,7 +54,13 @@ describe('the clock ledger', () => {
   it('while paused the due instant is unknown and consumption stops', () => {
     const ledger = pauseClock(open('2026-03-02T07:00:00+07:00', '2 working days'), at('2026-03-02T09:00:00+07:00'));
     const state = deriveClock(calendar, ledger, at('2026-03-05T10:00:00+07:00'));
-    expect(state).toMatchObject({ dueAt: null, paused: true, consumedMinutes: 120, runningSince: null, pausedMinutes: 480 + 480 + 480 + 180 - 120 });
+    expect(state).toMatchObject({
+      dueAt: null,
+      paused: true,
+      consumedMinutes: 120,
+      runningSince: null,
+      pausedMinutes: 480 + 480 + 480 + 180 - 120,
+    });
     expect(state.remainingMinutes).toBe(3 * 480 - 120);
   });
 
@@ -68,7 +82,9 @@ describe('the clock ledger', () => {
     expect(deriveClock(calendar, ledger).originalDueAt).toBe(at('2026-03-05T17:00:00+07:00'));
     ledger = supplement(ledger, '2026-03-06T07:00:00+07:00', '2026-03-06T17:00:00+07:00');
     expect(dueOf(ledger)).toBe('2026-03-10T17:00:00+07:00');
-    expect(() => extendClock(calendar, ledger, at('2026-03-06T18:00:00+07:00'), at('2026-03-10T12:00:00+07:00'))).toThrow(ClockRuleError);
+    expect(() =>
+      extendClock(calendar, ledger, at('2026-03-06T18:00:00+07:00'), at('2026-03-10T12:00:00+07:00')),
+    ).toThrow(ClockRuleError);
   });
 
   it("an open dossier's due instant moves when a day off is added to the data after receipt", () => {
@@ -76,7 +92,10 @@ describe('the clock ledger', () => {
     expect(dueOf(ledger)).toBe('2026-11-27T17:00:00+07:00');
     // Ngày Văn hóa Việt Nam (24/11) decided as a day off after the dossier was received.
     expect(dueOf(ledger, calendarWithDaysOff('2026-11-24'))).toBe('2026-11-30T17:00:00+07:00');
-    expect(ledger.budgetMinutes).toBe(openClock(calendar, { receivedAt: at('2026-11-20T10:00:00+07:00'), limit: parseLimit('5 working days') }).budgetMinutes);
+    expect(ledger.budgetMinutes).toBe(
+      openClock(calendar, { receivedAt: at('2026-11-20T10:00:00+07:00'), limit: parseLimit('5 working days') })
+        .budgetMinutes,
+    );
   });
 
   it('refuses events out of order', () => {

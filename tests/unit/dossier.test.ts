@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { controlSheet, judge } from '../../functions/core/control-sheet.ts';
 import { foldDossier } from '../../functions/core/dossier.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
-import { parseEvent, type DossierEvent } from '../../functions/schemas/events.ts';
+import { type DossierEvent, parseEvent } from '../../functions/schemas/events.ts';
 import { at, calendar } from '../support/calendar.ts';
-import { completed, event, received, type Json } from '../support/events.ts';
+import { completed, event, type Json, received } from '../support/events.ts';
 
 const parse = (events: Json[]): DossierEvent[] =>
   events.map((e) => {
@@ -12,16 +12,30 @@ const parse = (events: Json[]): DossierEvent[] =>
     if (!r.ok || r.event.type === 'unit.upserted') throw new Error(JSON.stringify(r));
     return r.event;
   });
-const PATH: [string, string, string][][] = [[['a', 'xa', '1 working day']], [['b', 'so', '2 working days'], ['c', 'thue', '1 working day']]];
+const PATH: [string, string, string][][] = [
+  [['a', 'xa', '1 working day']],
+  [
+    ['b', 'so', '2 working days'],
+    ['c', 'thue', '1 working day'],
+  ],
+];
 const base = received('D', '2026-03-02T08:00:00+07:00', '5 working days', PATH);
 const fold = (...events: Json[]) => foldDossier(calendar, parse([base, ...events]))!;
 const iso = (t: number | null) => (t === null ? null : formatInstant(t));
 
 describe('the dossier fold', () => {
   it('keeps unapplied, with the reason, an event that would open a stage beyond the calendar data', () => {
-    const late = received('L', '2027-12-20T08:00:00+07:00', '1 working day', [[['a', 'xa', '2 working hours']], [['b', 'so', '5 working days']]]);
+    const late = received('L', '2027-12-20T08:00:00+07:00', '1 working day', [
+      [['a', 'xa', '2 working hours']],
+      [['b', 'so', '5 working days']],
+    ]);
     const s = foldDossier(calendar, parse([late, completed('L', 'a', '2027-12-28T08:00:00+07:00')]))!;
-    expect(s.unapplied).toEqual([{ eventId: expect.stringContaining('a'), reason: expect.stringMatching(/beyond the working calendar data .*applies when the data is extended/) }]);
+    expect(s.unapplied).toEqual([
+      {
+        eventId: expect.stringContaining('a'),
+        reason: expect.stringMatching(/beyond the working calendar data .*applies when the data is extended/),
+      },
+    ]);
     expect(s.steps.map((x) => x.completedAt)).toEqual([null, null]);
     expect(s.currentStage).toBe(0);
   });
@@ -38,13 +52,21 @@ describe('the dossier fold', () => {
       ['b', '2026-03-02T10:00:00+07:00', null],
       ['c', '2026-03-02T10:00:00+07:00', '2026-03-03T09:00:00+07:00'],
     ]);
-    const done = fold(completed('D', 'a', '2026-03-02T10:00:00+07:00'), completed('D', 'c', '2026-03-03T09:00:00+07:00'), completed('D', 'b', '2026-03-04T09:00:00+07:00'));
+    const done = fold(
+      completed('D', 'a', '2026-03-02T10:00:00+07:00'),
+      completed('D', 'c', '2026-03-03T09:00:00+07:00'),
+      completed('D', 'b', '2026-03-04T09:00:00+07:00'),
+    );
     expect(done).toMatchObject({ status: 'processed', currentStage: null });
     expect(iso(done.finishedAt)).toBe('2026-03-04T09:00:00+07:00');
   });
 
   it('gives the same state whatever the arrival order, and applies an early completion when its stage starts', () => {
-    const events = [completed('D', 'b', '2026-03-02T09:00:00+07:00'), completed('D', 'a', '2026-03-02T10:00:00+07:00'), completed('D', 'c', '2026-03-02T11:00:00+07:00')];
+    const events = [
+      completed('D', 'b', '2026-03-02T09:00:00+07:00'),
+      completed('D', 'a', '2026-03-02T10:00:00+07:00'),
+      completed('D', 'c', '2026-03-02T11:00:00+07:00'),
+    ];
     const forward = fold(...events);
     const backward = fold(...[...events].reverse());
     expect(backward).toEqual(forward);
@@ -53,7 +75,10 @@ describe('the dossier fold', () => {
   });
 
   it('pauses the dossier and its open steps for a supplement', () => {
-    const s = fold(event('D', 'supplement.requested', '2026-03-02T09:00:00+07:00'), event('D', 'supplement.received', '2026-03-03T09:00:00+07:00'));
+    const s = fold(
+      event('D', 'supplement.requested', '2026-03-02T09:00:00+07:00'),
+      event('D', 'supplement.received', '2026-03-03T09:00:00+07:00'),
+    );
     const sheet = controlSheet(calendar, s, at('2026-03-03T10:00:00+07:00'));
     // Paused 08:00 Mon .. 09:00 Tue = 60 + 420 + 120 working minutes minus the first hour: 480.
     expect(iso(sheet.dueAt)).toBe('2026-03-10T17:00:00+07:00');
@@ -64,8 +89,16 @@ describe('the dossier fold', () => {
     const s = fold(
       event('D', 'supplement.received', '2026-03-02T09:00:00+07:00'),
       completed('D', 'zz', '2026-03-02T09:00:00+07:00'),
-      event('D', 'apology.issued', '2026-03-05T09:00:00+07:00', { unitId: 'so', reason: 'Chờ', newDueAt: '2026-03-12T17:00:00+07:00' }),
-      event('D', 'apology.issued', '2026-03-06T09:00:00+07:00', { unitId: 'so', reason: 'Chờ nữa', newDueAt: '2026-03-13T17:00:00+07:00' }),
+      event('D', 'apology.issued', '2026-03-05T09:00:00+07:00', {
+        unitId: 'so',
+        reason: 'Chờ',
+        newDueAt: '2026-03-12T17:00:00+07:00',
+      }),
+      event('D', 'apology.issued', '2026-03-06T09:00:00+07:00', {
+        unitId: 'so',
+        reason: 'Chờ nữa',
+        newDueAt: '2026-03-13T17:00:00+07:00',
+      }),
       event('D', 'dossier.withdrawn', '2026-03-06T10:00:00+07:00'),
       completed('D', 'a', '2026-03-06T11:00:00+07:00'),
     );
@@ -87,7 +120,11 @@ describe('the dossier fold', () => {
     expect(judge(due, due)).toBe('on_time');
     expect(judge(due + 60_000, due)).toBe('late');
     const s = fold(
-      event('D', 'apology.issued', '2026-03-05T09:00:00+07:00', { unitId: 'so', reason: 'Chờ', newDueAt: '2026-03-12T17:00:00+07:00' }),
+      event('D', 'apology.issued', '2026-03-05T09:00:00+07:00', {
+        unitId: 'so',
+        reason: 'Chờ',
+        newDueAt: '2026-03-12T17:00:00+07:00',
+      }),
       completed('D', 'a', '2026-03-02T10:00:00+07:00'),
       completed('D', 'c', '2026-03-03T10:00:00+07:00'),
       completed('D', 'b', '2026-03-11T10:00:00+07:00'),

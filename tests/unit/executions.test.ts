@@ -27,15 +27,31 @@ describe('execution attempts (restart after an execution died)', () => {
   it('starts an attempt under its own name with ids only as input', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
     expect(await executions().start('HS-001', 3)).toBe('started');
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name: 'HS-001+r3', input: '{"dossierId":"HS-001"}' });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE,
+      name: 'HS-001+r3',
+      input: '{"dossierId":"HS-001"}',
+    });
     sfn.on(StartExecutionCommand).rejects(error('ExecutionAlreadyExists'));
     expect(await executions().start('HS-001', 3)).toBe('exists');
   });
 
   it('asks DescribeExecution whether an attempt still runs', async () => {
-    sfn.on(DescribeExecutionCommand, { executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001' }).resolves({ status: 'RUNNING' });
-    sfn.on(DescribeExecutionCommand, { executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001+r2' }).resolves({ status: 'ABORTED' });
-    sfn.on(DescribeExecutionCommand, { executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001+r3' }).rejects(error('ExecutionDoesNotExist'));
+    sfn
+      .on(DescribeExecutionCommand, {
+        executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001',
+      })
+      .resolves({ status: 'RUNNING' });
+    sfn
+      .on(DescribeExecutionCommand, {
+        executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001+r2',
+      })
+      .resolves({ status: 'ABORTED' });
+    sfn
+      .on(DescribeExecutionCommand, {
+        executionArn: 'arn:aws:states:ap-southeast-1:111122223333:execution:dunghan-dossier-path:HS-001+r3',
+      })
+      .rejects(error('ExecutionDoesNotExist'));
     expect(await executions().status('HS-001', 1)).toBe('running');
     expect(await executions().status('HS-001', 2)).toBe('ended');
     expect(await executions().status('HS-001', 3)).toBe('missing');

@@ -1,13 +1,24 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, isoDateOf, weekdayOf } from '../../functions/core/instant.ts';
-import { CATALOGUE_FILES, HOLIDAY_FILES, holidayYears, loadCatalogue, loadPolicy, POLICY_FILES, PROVINCE_FILES } from '../../functions/reference/data.ts';
+import {
+  CATALOGUE_FILES,
+  HOLIDAY_FILES,
+  holidayYears,
+  loadCatalogue,
+  loadPolicy,
+  POLICY_FILES,
+  PROVINCE_FILES,
+} from '../../functions/reference/data.ts';
 import { HolidayYearSchema } from '../../functions/schemas/calendar.ts';
+import { loadProvince, SIMULATION_FILES } from '../../local/simulate/province.ts';
 import { lunarToSolar, provisionalYear } from '../../local/tools/holiday-rules.ts';
 import { calendar } from '../support/calendar.ts';
-import { loadProvince, SIMULATION_FILES } from '../../local/simulate/province.ts';
 
-const offDates = (year: number) => holidayYears().find((y) => y.year === year)!.daysOff.map((d) => d.date);
+const offDates = (year: number) =>
+  holidayYears()
+    .find((y) => y.year === year)!
+    .daysOff.map((d) => d.date);
 
 describe('holiday data', () => {
   it('has the calendar of next year, so deadlines never silently run out of data', () => {
@@ -19,7 +30,10 @@ describe('holiday data', () => {
   });
 
   it('loads every file in data/ and nothing else', () => {
-    const onDisk = (dir: string) => readdirSync(new URL(`../../${dir}`, import.meta.url)).map((f) => `${dir}/${f}`).sort();
+    const onDisk = (dir: string) =>
+      readdirSync(new URL(`../../${dir}`, import.meta.url))
+        .map((f) => `${dir}/${f}`)
+        .sort();
     expect(Object.keys(HOLIDAY_FILES).sort()).toEqual(onDisk('data/holidays/vn'));
     expect(Object.keys(PROVINCE_FILES).sort()).toEqual(onDisk('data/provinces'));
     expect(Object.keys(CATALOGUE_FILES).sort()).toEqual(onDisk('data/procedures'));
@@ -44,11 +58,30 @@ describe('holiday data', () => {
       expect.arrayContaining(['2025-01-01', '2025-01-27', '2025-01-31', '2025-04-07', '2025-09-01', '2025-09-02']),
     );
     expect(offDates(2026)).toEqual([
-      '2026-01-01', '2026-01-02', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
-      '2026-04-27', '2026-04-30', '2026-05-01', '2026-08-31', '2026-09-01', '2026-09-02',
+      '2026-01-01',
+      '2026-01-02',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-04-27',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-08-31',
+      '2026-09-01',
+      '2026-09-02',
     ]);
-    expect(holidayYears().find((y) => y.year === 2026)!.makeUpDays.map((d) => d.date)).toEqual(['2026-01-10', '2026-08-22']);
-    expect(holidayYears().filter((y) => y.status === 'official').map((y) => y.year)).toEqual([2025, 2026]);
+    expect(
+      holidayYears()
+        .find((y) => y.year === 2026)!
+        .makeUpDays.map((d) => d.date),
+    ).toEqual(['2026-01-10', '2026-08-22']);
+    expect(
+      holidayYears()
+        .filter((y) => y.status === 'official')
+        .map((y) => y.year),
+    ).toEqual([2025, 2026]);
   });
 
   it('rejects a malformed year naming the field', () => {
@@ -63,7 +96,16 @@ describe('holiday data', () => {
       'daysOff.0.date: must be a calendar date YYYY-MM-DD',
       'makeUpDays.0.date: 2026-01-12 is a weekday; a make-up working day replaces a weekly rest day',
     ]);
-    expect(HolidayYearSchema.safeParse({ country: 'vn', year: 2026, status: 'official', daysOff: [], makeUpDays: [], extra: 1 }).success).toBe(false);
+    expect(
+      HolidayYearSchema.safeParse({
+        country: 'vn',
+        year: 2026,
+        status: 'official',
+        daysOff: [],
+        makeUpDays: [],
+        extra: 1,
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -97,6 +139,10 @@ describe('the Vietnamese lunar calendar and the Labour Code rules', () => {
 
   it('gives substitutes on the next working day for holidays on a weekend (Art. 111(3))', () => {
     const y2027 = provisionalYear(2027).daysOff;
-    expect(y2027.filter((d) => d.kind === 'substitute').map((d) => d.date)).toEqual(['2027-02-10', '2027-02-11', '2027-05-03']);
+    expect(y2027.filter((d) => d.kind === 'substitute').map((d) => d.date)).toEqual([
+      '2027-02-10',
+      '2027-02-11',
+      '2027-05-03',
+    ]);
   });
 });

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { foldDossier } from '../../functions/core/dossier.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
-import { checkpointSeconds, escalationLadder, evaluatePolicy, nextCitizenInstant, policyFor, type UnitRef } from '../../functions/core/policy.ts';
-import { loadPolicy } from '../../functions/reference/data.ts';
 import { maskPhone, normaliseMobile } from '../../functions/core/phone.ts';
-import { parseEvent, type DossierEvent } from '../../functions/schemas/events.ts';
+import {
+  checkpointSeconds,
+  escalationLadder,
+  evaluatePolicy,
+  nextCitizenInstant,
+  policyFor,
+  type UnitRef,
+} from '../../functions/core/policy.ts';
+import { loadPolicy } from '../../functions/reference/data.ts';
+import { type DossierEvent, parseEvent } from '../../functions/schemas/events.ts';
 import { at, calendar } from '../support/calendar.ts';
-import { received, type Json } from '../support/events.ts';
+import { type Json, received } from '../support/events.ts';
 
 const units = new Map<string, UnitRef>([
   ['tinh', { unitId: 'tinh', parentUnitId: null }],
@@ -15,21 +22,36 @@ const units = new Map<string, UnitRef>([
 ]);
 const settings = loadPolicy().defaults;
 const state = (extra: Json = {}) =>
-  foldDossier(calendar, [received('D', '2026-03-02T08:00:00+07:00', '2 working days', [[['land', 'vpdk', '2 working days']]], extra)].map((e) => (parseEvent(e) as { event: DossierEvent }).event))!;
+  foldDossier(
+    calendar,
+    [received('D', '2026-03-02T08:00:00+07:00', '2 working days', [[['land', 'vpdk', '2 working days']]], extra)].map(
+      (e) => (parseEvent(e) as { event: DossierEvent }).event,
+    ),
+  )!;
 
 describe('the escalation policy', () => {
   it('warns at 75 % of a step, 50 % for priority citizens', () => {
     // Budget: Mon 08:00-17:00 (420) + 2 x 480 = 1,380 minutes.
     const warnAt = (s: ReturnType<typeof state>) =>
-      evaluatePolicy(calendar, s, units, at('2026-03-04T12:00:00+07:00'), 'land', settings).due.find((n) => n.kind === 'step.warning')!.dueAt;
-    expect(formatInstant(warnAt(state())!)).toBe(formatInstant(calendar.addWorkingMinutes(at('2026-03-02T08:00:00+07:00'), 0.75 * 1380)));
-    expect(formatInstant(warnAt(state({ applicant: { name: 'Cụ B', phone: '0905123456', priority: 'elderly' } }))!)).toBe('2026-03-03T11:30:00+07:00');
+      evaluatePolicy(calendar, s, units, at('2026-03-04T12:00:00+07:00'), 'land', settings).due.find(
+        (n) => n.kind === 'step.warning',
+      )!.dueAt;
+    expect(formatInstant(warnAt(state())!)).toBe(
+      formatInstant(calendar.addWorkingMinutes(at('2026-03-02T08:00:00+07:00'), 0.75 * 1380)),
+    );
+    expect(
+      formatInstant(warnAt(state({ applicant: { name: 'Cụ B', phone: '0905123456', priority: 'elderly' } }))!),
+    ).toBe('2026-03-03T11:30:00+07:00');
   });
 
   it('escalates at the due instant, then to the parent after 2 working days and to the root after 5', () => {
     const now = at('2026-03-12T08:00:00+07:00');
     const due = evaluatePolicy(calendar, state(), units, now, null, settings).due;
-    expect(due.filter((n) => n.kind === 'head.escalation').map((n) => [n.rung, n.unitId, formatInstant(n.dueAt), formatInstant(n.sendAfter)])).toEqual([
+    expect(
+      due
+        .filter((n) => n.kind === 'head.escalation')
+        .map((n) => [n.rung, n.unitId, formatInstant(n.dueAt), formatInstant(n.sendAfter)]),
+    ).toEqual([
       // Due Wed 4/3 17:00: after hours, so heads receive it at the next opening.
       [1, 'vpdk', '2026-03-04T17:00:00+07:00', '2026-03-05T07:00:00+07:00'],
       [2, 'so', '2026-03-06T17:00:00+07:00', '2026-03-09T07:00:00+07:00'],
@@ -57,9 +79,15 @@ describe('the escalation policy', () => {
   });
 
   it('keeps citizen SMS to daytime: a notice due at night waits for 07:00', () => {
-    expect(formatInstant(nextCitizenInstant(at('2026-03-04T22:15:00+07:00'), settings))).toBe('2026-03-05T07:00:00+07:00');
-    expect(formatInstant(nextCitizenInstant(at('2026-03-04T05:00:00+07:00'), settings))).toBe('2026-03-04T07:00:00+07:00');
-    expect(formatInstant(nextCitizenInstant(at('2026-03-07T20:59:00+07:00'), settings))).toBe('2026-03-07T20:59:00+07:00');
+    expect(formatInstant(nextCitizenInstant(at('2026-03-04T22:15:00+07:00'), settings))).toBe(
+      '2026-03-05T07:00:00+07:00',
+    );
+    expect(formatInstant(nextCitizenInstant(at('2026-03-04T05:00:00+07:00'), settings))).toBe(
+      '2026-03-04T07:00:00+07:00',
+    );
+    expect(formatInstant(nextCitizenInstant(at('2026-03-07T20:59:00+07:00'), settings))).toBe(
+      '2026-03-07T20:59:00+07:00',
+    );
   });
 
   it('lets a procedure override the province defaults', () => {
@@ -86,7 +114,10 @@ describe('phone numbers', () => {
   it('normalises Vietnamese mobiles to E.164 and refuses the rest with a reason', () => {
     expect(normaliseMobile('0912 345 678')).toEqual({ ok: true, e164: '+84912345678' });
     expect(normaliseMobile('+84 386 123 456')).toEqual({ ok: true, e164: '+84386123456' });
-    expect(normaliseMobile('02838123456')).toMatchObject({ ok: false, reason: expect.stringContaining('not a mobile') });
+    expect(normaliseMobile('02838123456')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a mobile'),
+    });
     expect(normaliseMobile('12345')).toEqual({ ok: false, reason: 'not a valid phone number' });
     expect(maskPhone('+84912345678')).toBe('+84 9xx xxx 678');
   });

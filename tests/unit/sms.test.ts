@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeNotice, TEMPLATES, type NoticeContext } from '../../functions/core/messages.ts';
+import { composeNotice, type NoticeContext, TEMPLATES } from '../../functions/core/messages.ts';
 import { NOTICE_KINDS } from '../../functions/core/policy.ts';
 import { encodeSms, fitParts, gsmSeptets, unaccent } from '../../functions/core/sms.ts';
 import { at } from '../support/calendar.ts';
@@ -14,12 +14,19 @@ const context: NoticeContext = {
   stepId: 'land-office',
   reason: 'chậm xử lý tại Chi nhánh Văn phòng đăng ký đất đai',
   newDueAt: at('2026-03-10T17:00:00+07:00'),
-  digest: { date: '11/03', total: 2, perUnit: true, lines: [{ unitName: 'Thuế cơ sở', count: 2, dossierIds: ['HS-7', 'HS-9'] }] },
+  digest: {
+    date: '11/03',
+    total: 2,
+    perUnit: true,
+    lines: [{ unitName: 'Thuế cơ sở', count: 2, dossierIds: ['HS-7', 'HS-9'] }],
+  },
 };
 
 describe('SMS encodings (docs/law.md §6)', () => {
   it('removes Vietnamese accents properly: NFD, no marks, đ→d (not "?a")', () => {
-    expect(unaccent('Đăng ký khai sinh cho Nguyễn Thị Ánh Tuyết, đã trả kết quả')).toBe('Dang ky khai sinh cho Nguyen Thi Anh Tuyet, da tra ket qua');
+    expect(unaccent('Đăng ký khai sinh cho Nguyễn Thị Ánh Tuyết, đã trả kết quả')).toBe(
+      'Dang ky khai sinh cho Nguyen Thi Anh Tuyet, da tra ket qua',
+    );
     expect(unaccent('Ỷ Ở Ữ Ẵ ợ ỵ')).toBe('Y O U A o y');
     expect(encodeSms('đã', 'gsm7').text).toBe('da');
   });
@@ -77,8 +84,14 @@ describe('notice texts', () => {
   });
 
   it('says who apologises, why, and the new date', () => {
-    const sms = composeNotice('citizen.apology', { ...context, procedureName: 'Khai sinh', unitName: 'UBND xã Ea Kar', reason: 'thiếu chữ ký' }, { encoding: 'ucs2', citizenMaxParts: 2 });
-    expect(sms.text).toBe('UBND xã Ea Kar xin lỗi Ông/Bà: hồ sơ HS-002 (Khai sinh) chưa có kết quả đúng hẹn 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026. Trân trọng.');
+    const sms = composeNotice(
+      'citizen.apology',
+      { ...context, procedureName: 'Khai sinh', unitName: 'UBND xã Ea Kar', reason: 'thiếu chữ ký' },
+      { encoding: 'ucs2', citizenMaxParts: 2 },
+    );
+    expect(sms.text).toBe(
+      'UBND xã Ea Kar xin lỗi Ông/Bà: hồ sơ HS-002 (Khai sinh) chưa có kết quả đúng hẹn 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026. Trân trọng.',
+    );
     expect(sms.parts).toBe(3); // UCS-2, 148 characters: even without the procedure name it needs 3 parts
   });
 });

@@ -2,8 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../functions/app/ports.ts';
 import { SnsNotifier } from '../../functions/adapters/sns.ts';
+import type { OutgoingMessage } from '../../functions/app/ports.ts';
 
 const sns = mockClient(SNSClient);
 const noSleep = async () => {};
@@ -25,7 +25,8 @@ const message = (over: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   at: '2026-03-10T07:01:00+07:00',
   ...over,
 });
-const error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const error = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 beforeEach(() => sns.reset());
 
@@ -60,7 +61,11 @@ describe('the SNS adapter', () => {
   });
 
   it('retries throttling and server faults with backoff, then succeeds', async () => {
-    sns.on(PublishCommand).rejectsOnce(error('Throttling', 400)).rejectsOnce(error('InternalFailure', 500)).resolves({ MessageId: 'm-2' });
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(error('Throttling', 400))
+      .rejectsOnce(error('InternalFailure', 500))
+      .resolves({ MessageId: 'm-2' });
     expect(await notifier(false).deliver(message())).toEqual({ status: 'sent' });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
   });
@@ -72,8 +77,13 @@ describe('the SNS adapter', () => {
   });
 
   it("records a permanent failure with the provider's reason, without retrying", async () => {
-    sns.on(PublishCommand).rejects(Object.assign(error('InvalidParameterException', 400), { message: 'Invalid parameter: PhoneNumber' }));
-    expect(await notifier(false).deliver(message())).toEqual({ status: 'failed', reason: 'InvalidParameterException: Invalid parameter: PhoneNumber' });
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(error('InvalidParameterException', 400), { message: 'Invalid parameter: PhoneNumber' }));
+    expect(await notifier(false).deliver(message())).toEqual({
+      status: 'failed',
+      reason: 'InvalidParameterException: Invalid parameter: PhoneNumber',
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });
@@ -81,9 +91,14 @@ describe('the SNS adapter', () => {
 describe('the SNS adapter after the SMS is out', () => {
   it('reports a failed escalation-topic copy on a sent notice instead of throwing (a retry would send the SMS again)', async () => {
     sns.on(PublishCommand, { PhoneNumber: '+84912345678' }).resolves({ MessageId: 'm-1' });
-    sns.on(PublishCommand, { TopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations' }).rejects(error('InternalFailure', 500));
+    sns
+      .on(PublishCommand, { TopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations' })
+      .rejects(error('InternalFailure', 500));
     const result = await notifier().deliver(message());
-    expect(result).toEqual({ status: 'sent', reason: 'escalation topic copy not published (InternalFailure: InternalFailure)' });
+    expect(result).toEqual({
+      status: 'sent',
+      reason: 'escalation topic copy not published (InternalFailure: InternalFailure)',
+    });
     expect(sns.commandCalls(PublishCommand, { PhoneNumber: '+84912345678' })).toHaveLength(1);
   });
 });

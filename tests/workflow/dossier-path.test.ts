@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../functions/core/instant.ts';
 import { replay } from '../../local/replay.ts';
-import { PROVINCE, completed, event, lines, received } from '../support/events.ts';
+import { completed, event, lines, PROVINCE, received } from '../support/events.ts';
 
 const THREE_STAGES: [string, string, string][][] = [
   [['receive', 'xa', '1 working day']],
-  [['land', 'vpdk', '3 working days'], ['tax', 'thue', '2 working days']],
+  [
+    ['land', 'vpdk', '3 working days'],
+    ['tax', 'thue', '2 working days'],
+  ],
   [['sign', 'xa', '1 working day']],
 ];
 
@@ -27,7 +30,13 @@ describe('the dossier path on the local engines, in simulated time', () => {
     expect(r.notices).toEqual([]);
     expect(r.rejected).toEqual([]);
     const d = r.dossiers[0]!;
-    expect(d).toMatchObject({ dossierId: 'HS-1', status: 'resolved', outcome: 'early', minutesLate: 0, responsibleUnitId: null });
+    expect(d).toMatchObject({
+      dossierId: 'HS-1',
+      status: 'resolved',
+      outcome: 'early',
+      minutesLate: 0,
+      responsibleUnitId: null,
+    });
     expect(d.steps.map((s) => [s.stepId, s.stage, s.handedOverAt, s.completedAt, s.result])).toEqual([
       ['receive', 0, '2026-03-02T08:00:00+07:00', '2026-03-02T09:00:00+07:00', 'early'],
       ['land', 1, '2026-03-02T09:00:00+07:00', '2026-03-03T10:00:00+07:00', 'early'],
@@ -60,12 +69,18 @@ describe('the dossier path on the local engines, in simulated time', () => {
     // Due Mon 9/3 17:00 (5 working days after Mon 2/3): overdue at that minute; heads hear of it at the
     // next working opening (Tue 07:00), then up the ladder.
     expect(r.dossiers[0]!.steps.length).toBe(4);
-    const rung = (n: number) => r.notices.filter((x) => x.kind === 'head.escalation' && x.rung === n).map((x) => [x.unitId, x.dueAt, x.at]);
+    const rung = (n: number) =>
+      r.notices.filter((x) => x.kind === 'head.escalation' && x.rung === n).map((x) => [x.unitId, x.dueAt, x.at]);
     expect(rung(1)).toEqual([['vpdk', '2026-03-09T17:00:00+07:00', '2026-03-10T07:01:00+07:00']]);
     // The land office was late on Thu 5/3 (its own due Thu 17:00 passed): the citizen's apology went out
     // Fri 6/3 07:00 with a new date, 10/3 (the sign step's day left); missing it went straight to rung 2.
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
-    expect(apology).toMatchObject({ unitId: 'vpdk', dueAt: '2026-03-06T07:00:00+07:00', at: '2026-03-06T07:01:00+07:00', status: 'sent' });
+    expect(apology).toMatchObject({
+      unitId: 'vpdk',
+      dueAt: '2026-03-06T07:00:00+07:00',
+      at: '2026-03-06T07:01:00+07:00',
+      status: 'sent',
+    });
     expect(apology.text).toContain('Hen tra ket qua moi: ngay 10/03/2026');
     expect(r.dossiers[0]!.dueAt).toBe('2026-03-10T17:00:00+07:00');
     expect(rung(2)).toEqual([['so', '2026-03-10T17:00:00+07:00', '2026-03-11T07:01:00+07:00']]);

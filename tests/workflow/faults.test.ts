@@ -1,11 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { NoticeRecord, NoticeStatus } from '../../functions/schemas/records.ts';
-import { DAY_MS, MINUTE_MS, formatInstant, parseInstant } from '../../functions/core/instant.ts';
 import { STALE_CLAIM_TAKEN_OVER } from '../../functions/app/notices/sender.ts';
-import { startLocalStack, type SweepTotals } from '../../local/stack.ts';
+import { DAY_MS, formatInstant, MINUTE_MS, parseInstant } from '../../functions/core/instant.ts';
+import type { NoticeRecord, NoticeStatus } from '../../functions/schemas/records.ts';
+import { type SweepTotals, startLocalStack } from '../../local/stack.ts';
 import { seededRandom } from '../../local/tools/random.ts';
-import { FAULT_KINDS, FaultPlan, abortExecutions, crashingTasks, faultySms, injectStoreFaults, type FaultKind, type FaultRates } from '../support/faults.ts';
-import { PROVINCE, completed, event, type Json, received } from '../support/events.ts';
+import { completed, event, type Json, PROVINCE, received } from '../support/events.ts';
+import {
+  abortExecutions,
+  crashingTasks,
+  FAULT_KINDS,
+  type FaultKind,
+  FaultPlan,
+  type FaultRates,
+  faultySms,
+  injectStoreFaults,
+} from '../support/faults.ts';
 
 /**
  * A simulated month on the embedded stack with faults injected from a seeded schedule: SNS
@@ -40,7 +49,12 @@ function workload(seed: number): Json[] {
         ? [[['work', unit(), `${days} working days`]]]
         : shape < 0.7
           ? [[['check', unit(), '1 working day']], [['sign', unit(), `${days} working days`]]]
-          : [[['land', 'vpdk', `${days} working days`], ['tax', 'thue', `${days} working days`]]];
+          : [
+              [
+                ['land', 'vpdk', `${days} working days`],
+                ['tax', 'thue', `${days} working days`],
+              ],
+            ];
     events.push(received(id, formatInstant(receivedAt), `${days + (path.length > 1 ? 1 : 0)} working days`, path));
     if (rnd() < 0.15) continue; // never finished: overdue to the end, up the escalation ladder
     let stageDone = receivedAt;
@@ -78,9 +92,16 @@ interface MonthResult {
 
 async function month(withFaults: boolean): Promise<MonthResult> {
   const t0 = performance.now();
-  const plan = new FaultPlan(2026, withFaults ? RATES : { sns: 0, dynamoThrottle: 0, conditionalRace: 0, crash: 0, fatalCrashShare: 0 });
+  const plan = new FaultPlan(
+    2026,
+    withFaults ? RATES : { sns: 0, dynamoThrottle: 0, conditionalRace: 0, crash: 0, fatalCrashShare: 0 },
+  );
   const sms = faultySms(plan);
-  const stack = await startLocalStack({ simulatedStart: START - 60_000, notifier: sms.notifier, wrapTask: crashingTasks(plan) });
+  const stack = await startLocalStack({
+    simulatedStart: START - 60_000,
+    notifier: sms.notifier,
+    wrapTask: crashingTasks(plan),
+  });
   const clock = stack.time!;
   injectStoreFaults(stack.store, plan);
   let takenOver = 0;
@@ -155,10 +176,20 @@ describe('a month of faults', () => {
 
   it('the reference month without faults: the sweeper finds nothing to repair', async () => {
     clean = await month(false);
-    expect(clean.sweeps).toMatchObject({ restarted: 0, resent: 0, reclaimed: 0, overdueRepaired: 0, errors: 0, failedRuns: 0 });
+    expect(clean.sweeps).toMatchObject({
+      restarted: 0,
+      resent: 0,
+      reclaimed: 0,
+      overdueRepaired: 0,
+      errors: 0,
+      failedRuns: 0,
+    });
     expect(clean.orphans).toEqual([]);
-    for (const n of clean.notices.filter((x) => x.status === 'sent')) expect(clean.accepted.get(n.noticeId), n.noticeId).toBe(1);
-    report.push(`reference: ${clean.notices.length} notices, ${clean.notices.filter((n) => n.status === 'sent').length} sent, ${clean.executions} executions, ${clean.sweeps.runs} sweeps, ${clean.ms} ms`);
+    for (const n of clean.notices.filter((x) => x.status === 'sent'))
+      expect(clean.accepted.get(n.noticeId), n.noticeId).toBe(1);
+    report.push(
+      `reference: ${clean.notices.length} notices, ${clean.notices.filter((n) => n.status === 'sent').length} sent, ${clean.executions} executions, ${clean.sweeps.runs} sweeps, ${clean.ms} ms`,
+    );
   }, 600_000);
 
   it('with faults: every due notice sent exactly once, none lost; dead executions restarted, stuck notices and overdue dossiers repaired', async () => {
@@ -174,7 +205,9 @@ describe('a month of faults', () => {
     const lost = due.filter((n) => !sentKeys.has(same(n.noticeId)));
     const dueKeys = new Set(due.map((n) => same(n.noticeId)));
     const extra = sent.filter((n) => !dueKeys.has(same(n.noticeId)));
-    const stuck = faulty.notices.filter((n) => (n.status === 'pending' || n.status === 'sending') && n.sendAfter < formatInstant(END - 60 * MINUTE_MS));
+    const stuck = faulty.notices.filter(
+      (n) => (n.status === 'pending' || n.status === 'sending') && n.sendAfter < formatInstant(END - 60 * MINUTE_MS),
+    );
     report.push(
       `faults injected: ${FAULT_KINDS.map((k) => `${k} ${faulty.injected[k]}`).join(', ')}; intake retries ${faulty.intakeRetries}`,
       `executions died ${faulty.deadExecutions}; sweeper (${faulty.sweeps.runs} runs, ${faulty.sweeps.failedRuns} failed and retried): restarted ${faulty.sweeps.restarted}, ` +
@@ -189,10 +222,29 @@ describe('a month of faults', () => {
       const byStatus = new Map(faulty.notices.map((n) => [n.noticeId, n]));
       for (const n of lost.slice(0, 40)) {
         const f = byStatus.get(n.noticeId);
-        console.log('LOST', n.noticeId, 'ref', n.sentAt, 'faulty sent', sent.filter((x) => x.dossierId === n.dossierId).map((x) => `${x.noticeId}@${x.sentAt}`).join(' '), 'faulty', f ? `${f.status} ${f.sentAt ?? ''} ${f.reason ?? ''} created ${f.createdAt}` : 'absent');
+        console.log(
+          'LOST',
+          n.noticeId,
+          'ref',
+          n.sentAt,
+          'faulty sent',
+          sent
+            .filter((x) => x.dossierId === n.dossierId)
+            .map((x) => `${x.noticeId}@${x.sentAt}`)
+            .join(' '),
+          'faulty',
+          f ? `${f.status} ${f.sentAt ?? ''} ${f.reason ?? ''} created ${f.createdAt}` : 'absent',
+        );
       }
       console.log('ORPHANS', faulty.orphans.join(' '));
-      for (const id of lost.map((n) => n.dossierId).filter((d, i, a) => a.indexOf(d) === i).slice(0, 3)) console.log(id, faulty.trace.filter((l) => l.includes(`${id} `) || l.includes(`"${id}"`) || l.includes(`${id}+`)).join('\n'));
+      for (const id of lost
+        .map((n) => n.dossierId)
+        .filter((d, i, a) => a.indexOf(d) === i)
+        .slice(0, 3))
+        console.log(
+          id,
+          faulty.trace.filter((l) => l.includes(`${id} `) || l.includes(`"${id}"`) || l.includes(`${id}+`)).join('\n'),
+        );
     }
     for (const k of FAULT_KINDS) expect(faulty.injected[k], k).toBeGreaterThan(0);
     expect(faulty.intakeRetries).toBeGreaterThan(0);

@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../functions/core/instant.ts';
 import { loadPolicy } from '../../functions/reference/data.ts';
 import { replay } from '../../local/replay.ts';
-import { PROVINCE, completed, event, lines, received } from '../support/events.ts';
+import { completed, event, lines, PROVINCE, received } from '../support/events.ts';
 
-const PARALLEL: [string, string, string][][] = [[['land', 'vpdk', '2 working days'], ['tax', 'thue', '2 working days']]];
+const PARALLEL: [string, string, string][][] = [
+  [
+    ['land', 'vpdk', '2 working days'],
+    ['tax', 'thue', '2 working days'],
+  ],
+];
 const until = (iso: string) => parseInstant(iso);
 
 describe('notices in simulated time', () => {
@@ -32,30 +37,56 @@ describe('notices in simulated time', () => {
     const policy = loadPolicy();
     const narrow = { ...policy, defaults: { ...policy.defaults, citizenHours: [9 * 60, 12 * 60] as [number, number] } };
     const r = await replay({
-      lines: lines([...PROVINCE, received('N-2', '2026-03-02T08:00:00+07:00', '1 working day', [[['land', 'vpdk', '1 working day']]])]),
+      lines: lines([
+        ...PROVINCE,
+        received('N-2', '2026-03-02T08:00:00+07:00', '1 working day', [[['land', 'vpdk', '1 working day']]]),
+      ]),
       until: until('2026-03-10T17:00:00+07:00'),
       stack: { policy: narrow },
     });
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
     // Lateness certain at the due instant, Tue 3/3 17:00: outside 09:00-12:00, sent Wed 09:00 (+ the minute).
-    expect(apology).toMatchObject({ dueAt: '2026-03-03T17:00:00+07:00', at: '2026-03-04T09:01:00+07:00', status: 'sent', parts: 2 });
+    expect(apology).toMatchObject({
+      dueAt: '2026-03-03T17:00:00+07:00',
+      at: '2026-03-04T09:01:00+07:00',
+      status: 'sent',
+      parts: 2,
+    });
   });
 
   it('reschedules once: a dunghan apology moves the appointment; an officer apology after it is refused', async () => {
     const r = await replay({
       lines: lines([
         ...PROVINCE,
-        received('N-3', '2026-03-02T08:00:00+07:00', '3 working days', [[['land', 'vpdk', '1 working day']], [['sign', 'xa', '1 working day']]]),
+        received('N-3', '2026-03-02T08:00:00+07:00', '3 working days', [
+          [['land', 'vpdk', '1 working day']],
+          [['sign', 'xa', '1 working day']],
+        ]),
         completed('N-3', 'land', '2026-03-04T15:00:00+07:00'),
-        event('N-3', 'apology.issued', '2026-03-05T10:00:00+07:00', { unitId: 'xa', reason: 'Chờ ký', newDueAt: '2026-03-12T17:00:00+07:00' }),
+        event('N-3', 'apology.issued', '2026-03-05T10:00:00+07:00', {
+          unitId: 'xa',
+          reason: 'Chờ ký',
+          newDueAt: '2026-03-12T17:00:00+07:00',
+        }),
       ]),
       until: until('2026-03-20T17:00:00+07:00'),
     });
     // Land late at its own due (Tue 3/3 17:00); from Wed 4/3 07:00 (the day before the due) the apology goes out.
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
     expect(apology).toMatchObject({ unitId: 'vpdk', dueAt: '2026-03-04T07:00:00+07:00', status: 'sent' });
-    expect(r.rejected).toEqual([{ eventId: 'N-3-apology.issued-2026-03-05T10:00:00+07:00', reason: 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)' }]);
-    expect(r.dossiers[0]!.dueAt).toBe(`${apology.text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!.slice(1).reverse().join('-')}T17:00:00+07:00`);
+    expect(r.rejected).toEqual([
+      {
+        eventId: 'N-3-apology.issued-2026-03-05T10:00:00+07:00',
+        reason: 'the appointment was already rescheduled once (Decree 61/2018 Art. 19: one reschedule only)',
+      },
+    ]);
+    expect(r.dossiers[0]!.dueAt).toBe(
+      `${apology
+        .text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!
+        .slice(1)
+        .reverse()
+        .join('-')}T17:00:00+07:00`,
+    );
     expect(r.notices.filter((n) => n.kind === 'citizen.apology')).toHaveLength(1);
   });
 
@@ -64,7 +95,11 @@ describe('notices in simulated time', () => {
       lines: lines([
         ...PROVINCE,
         received('N-4', '2026-03-02T08:00:00+07:00', '2 working days', [[['land', 'vpdk', '2 working days']]]),
-        event('N-4', 'apology.issued', '2026-03-03T08:00:00+07:00', { unitId: 'vpdk', reason: 'Chờ đo đạc', newDueAt: '2026-03-06T17:00:00+07:00' }),
+        event('N-4', 'apology.issued', '2026-03-03T08:00:00+07:00', {
+          unitId: 'vpdk',
+          reason: 'Chờ đo đạc',
+          newDueAt: '2026-03-06T17:00:00+07:00',
+        }),
       ]),
       until: until('2026-03-20T17:00:00+07:00'),
     });
@@ -90,7 +125,10 @@ describe('notices in simulated time', () => {
     const resolvedAt = '2026-03-04T18:00:00+07:00';
     for (const n of r.notices.filter((x) => x.status === 'sent')) expect(n.at! < resolvedAt, n.noticeId).toBe(true);
     // Rung 1 was due at 17:00 but heads are told in working time: it waited, and was cancelled.
-    expect(r.notices.find((n) => n.kind === 'head.escalation')).toMatchObject({ status: 'cancelled', reason: 'dossier processed' });
+    expect(r.notices.find((n) => n.kind === 'head.escalation')).toMatchObject({
+      status: 'cancelled',
+      reason: 'dossier processed',
+    });
     expect(r.notices.filter((n) => n.kind === 'head.escalation')).toHaveLength(1);
   });
 
@@ -104,17 +142,27 @@ describe('notices in simulated time', () => {
       ]),
       until: until('2026-03-06T17:00:00+07:00'),
     });
-    expect(r.notices.find((n) => n.kind === 'citizen.apology')).toMatchObject({ status: 'undeliverable', reason: 'not a mobile number (FIXED_LINE)', to: null });
+    expect(r.notices.find((n) => n.kind === 'citizen.apology')).toMatchObject({
+      status: 'undeliverable',
+      reason: 'not a mobile number (FIXED_LINE)',
+      to: null,
+    });
     expect(r.notices.find((n) => n.kind === 'head.escalation' && n.rung === 1)).toMatchObject({ status: 'sent' });
     expect(r.dossiers[0]!.dueAt).toBe('2026-03-03T17:00:00+07:00'); // no reschedule without an apology delivered
   });
 
   it('sends the daily digest to heads with overdue dossiers and to the provincial office', async () => {
     const r = await replay({
-      lines: lines([...PROVINCE, received('N-7', '2026-03-02T08:00:00+07:00', '1 working day', [[['tax', 'thue', '1 working day']]])]),
+      lines: lines([
+        ...PROVINCE,
+        received('N-7', '2026-03-02T08:00:00+07:00', '1 working day', [[['tax', 'thue', '1 working day']]]),
+      ]),
       until: until('2026-03-05T12:00:00+07:00'),
     });
-    const digests = r.notices.filter((n) => n.kind === 'digest').map((n) => [n.unitId, n.at, n.text]).sort();
+    const digests = r.notices
+      .filter((n) => n.kind === 'digest')
+      .map((n) => [n.unitId, n.at, n.text])
+      .sort();
     // Overdue from Tue 3/3 17:00 (the apology moved it to Wed 4/3 17:00): first digest Thu 5/3 07:30.
     expect(digests).toEqual([
       ['thue', '2026-03-05T07:30:00+07:00', '[dunghan] 05/03: Don vi thue co 1 ho so qua han: N-7.'],

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyStep } from '../../functions/app/notices/notify.ts';
 import { CLAIM_LEASE_MS } from '../../functions/app/timing.ts';
+import { formatInstant, MINUTE_MS, parseInstant } from '../../functions/core/instant.ts';
 import type { NoticeRecord } from '../../functions/schemas/records.ts';
-import { MINUTE_MS, formatInstant, parseInstant } from '../../functions/core/instant.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { PROVINCE, received } from '../support/events.ts';
 
 // The Notify task's answer to the workflow: the next wait of its step. The embedded stack on a simulated
@@ -30,7 +30,10 @@ const notice = (noticeId: string): NoticeRecord => ({
 
 beforeAll(async () => {
   stack = await startLocalStack({ simulatedStart: START, sweepEveryMinutes: 0 });
-  for (const e of [...PROVINCE, received('NT-1', '2026-03-02T08:00:00+07:00', '5 working days', [[['a', 'xa', '5 working days']]])]) {
+  for (const e of [
+    ...PROVINCE,
+    received('NT-1', '2026-03-02T08:00:00+07:00', '5 working days', [[['a', 'xa', '5 working days']]]),
+  ]) {
     expect((await stack.request('POST', '/events', JSON.stringify(e))).statusCode).toBeLessThan(300);
   }
 });
@@ -41,7 +44,11 @@ afterAll(async () => {
 describe('Notify gives the next wait of its step', () => {
   it("keeps the checkpoint's wait when it settles what it was handed", async () => {
     expect(await stack.deps.store.notices.put(notice('N-settled'))).toBe(true);
-    expect(await notifyStep(stack.deps, 'NT-1', ['N-settled'], PLANNED)).toEqual({ sent: 1, settled: 1, timeoutSeconds: PLANNED });
+    expect(await notifyStep(stack.deps, 'NT-1', ['N-settled'], PLANNED)).toEqual({
+      sent: 1,
+      settled: 1,
+      timeoutSeconds: PLANNED,
+    });
     expect(await stack.deps.store.notices.get('NT-1', 'N-settled')).toMatchObject({ status: 'sent' });
   });
 
@@ -51,15 +58,27 @@ describe('Notify gives the next wait of its step', () => {
     // Another sender (say this function's attempt that crashed after claiming) holds it.
     expect(await store.claim('NT-1', 'N-held', { claimId: 'other', at: formatInstant(Date.now()) })).toBe(true);
     const lease = Math.ceil((CLAIM_LEASE_MS + 1000) / 1000);
-    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 0, settled: 0, timeoutSeconds: lease });
+    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({
+      sent: 0,
+      settled: 0,
+      timeoutSeconds: lease,
+    });
     expect(await store.get('NT-1', 'N-held')).toMatchObject({ status: 'sending', claimId: 'other' });
     // A shorter planned wait stays.
     expect((await notifyStep(stack.deps, 'NT-1', ['N-held'], 30)).timeoutSeconds).toBe(30);
 
     await stack.time!.advanceTo(START + lease * 1000);
-    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 1, settled: 1, timeoutSeconds: PLANNED });
+    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({
+      sent: 1,
+      settled: 1,
+      timeoutSeconds: PLANNED,
+    });
     expect(await store.get('NT-1', 'N-held')).toMatchObject({ status: 'sent' });
-    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({ sent: 0, settled: 0, timeoutSeconds: PLANNED });
+    expect(await notifyStep(stack.deps, 'NT-1', ['N-held'], PLANNED)).toEqual({
+      sent: 0,
+      settled: 0,
+      timeoutSeconds: PLANNED,
+    });
     expect(stack.outbox.messages.filter((m) => m.noticeId === 'N-held')).toHaveLength(1);
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionEvent } from '../../local/engine.ts';
-import type { LocalStack } from '../../local/stack.ts';
 import { replay } from '../../local/replay.ts';
-import { completed, event, lines, received, type Json } from '../support/events.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { completed, event, type Json, lines, received } from '../support/events.ts';
 
 /**
  * No personal data in logs, execution input or history, or error messages (execution input is ids only). A replay with known names and phone numbers (in every accepted format) runs with the
@@ -24,7 +24,13 @@ const HEADS: Record<string, { name: string; phone: string }> = {
   xa: { name: 'Đỗ Trọng Hiếu', phone: '0987 654 324' },
   thue: { name: 'Ngô Quốc Bảo', phone: '+84 98 765 4325' },
 };
-const PARENTS: Record<string, string | undefined> = { tinh: undefined, so: 'tinh', vpdk: 'so', xa: 'tinh', thue: 'tinh' };
+const PARENTS: Record<string, string | undefined> = {
+  tinh: undefined,
+  so: 'tinh',
+  vpdk: 'so',
+  xa: 'tinh',
+  thue: 'tinh',
+};
 
 const unitWithHead = (unitId: string): Json => ({
   eventId: `unit-${unitId}`,
@@ -38,7 +44,10 @@ const unitWithHead = (unitId: string): Json => ({
 
 const PATH: [string, string, string][][] = [
   [['receive', 'xa', '1 working day']],
-  [['land', 'vpdk', '3 working days'], ['tax', 'thue', '2 working days']],
+  [
+    ['land', 'vpdk', '3 working days'],
+    ['tax', 'thue', '2 working days'],
+  ],
   [['sign', 'xa', '1 working day']],
 ];
 
@@ -57,13 +66,35 @@ const lateDossier = (i: number): Json[] => {
 
 /** Events a broken integration might send, carrying the same personal data in invalid shapes. */
 const HOSTILE: Json[] = [
-  { ...received('BAD-1', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { name: APPLICANTS[0]!.name, phone: `tel ${APPLICANTS[0]!.phone}` } },
-  { ...received('BAD-2', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { name: APPLICANTS[1]!.name, phone: `${APPLICANTS[1]!.phone} ${APPLICANTS[2]!.phone}` } },
-  { ...received('BAD-3', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { name: `${APPLICANTS[2]!.name}\u0007`, phone: APPLICANTS[2]!.phone } },
-  { ...received('BAD-4', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { name: APPLICANTS[3]!.name, phone: Number(APPLICANTS[0]!.phone) } },
-  { ...received('BAD-5', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { ...APPLICANTS[4], email: 'ngoc@example.vn' } },
-  { ...received('BAD-6', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: { name: APPLICANTS[0]!.name.repeat(10), phone: APPLICANTS[0]!.phone } },
-  { ...unitWithHead('xa'), eventId: 'bad-unit', head: { name: HEADS.xa!.name, phone: HEADS.so!.phone, title: 'Chủ tịch' } },
+  {
+    ...received('BAD-1', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { name: APPLICANTS[0]!.name, phone: `tel ${APPLICANTS[0]!.phone}` },
+  },
+  {
+    ...received('BAD-2', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { name: APPLICANTS[1]!.name, phone: `${APPLICANTS[1]!.phone} ${APPLICANTS[2]!.phone}` },
+  },
+  {
+    ...received('BAD-3', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { name: `${APPLICANTS[2]!.name}\u0007`, phone: APPLICANTS[2]!.phone },
+  },
+  {
+    ...received('BAD-4', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { name: APPLICANTS[3]!.name, phone: Number(APPLICANTS[0]!.phone) },
+  },
+  {
+    ...received('BAD-5', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { ...APPLICANTS[4], email: 'ngoc@example.vn' },
+  },
+  {
+    ...received('BAD-6', '2026-03-02T09:00:00+07:00', '5 working days', PATH),
+    applicant: { name: APPLICANTS[0]!.name.repeat(10), phone: APPLICANTS[0]!.phone },
+  },
+  {
+    ...unitWithHead('xa'),
+    eventId: 'bad-unit',
+    head: { name: HEADS.xa!.name, phone: HEADS.so!.phone, title: 'Chủ tịch' },
+  },
   // A valid event whose id was already used for another one: a conflict, whatever it carries.
   { ...received('PII-0', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: APPLICANTS[1] },
 ];
@@ -71,7 +102,14 @@ const HOSTILE: Json[] = [
 /** The searchable forms of a phone: its nine national digits, and the text as written. */
 const phoneNeedles = (phone: string) => [phone.replace(/\D/g, '').replace(/^(84|0)/, ''), phone];
 /** A name as written (NFC and NFD) and without its accents, as an ASCII SMS would carry it. */
-const nameNeedles = (name: string) => [name, name.normalize('NFD'), name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))];
+const nameNeedles = (name: string) => [
+  name,
+  name.normalize('NFD'),
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D')),
+];
 
 /** Each needle found in the haystack (also with spaces, dots and dashes removed, for phones). */
 function leaks(haystack: string[], needles: string[]): string[] {
@@ -102,7 +140,9 @@ describe('personal data in logs, execution records and error messages', () => {
     capture(process.stdout);
     capture(process.stderr);
     for (const method of ['log', 'info', 'debug', 'warn', 'error', 'trace'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(' ')));
+      vi.spyOn(console, method).mockImplementation(
+        (...args: unknown[]) => void logLines.push(args.map(String).join(' ')),
+      );
     }
     const executionEvents: ExecutionEvent[] = [];
     let stack: LocalStack | undefined;
@@ -129,27 +169,66 @@ describe('personal data in logs, execution records and error messages', () => {
     expect(logLines.some((l) => l.includes('"checkpoint"'))).toBe(true);
     const started = executionEvents.filter((e) => e.type === 'ExecutionStarted');
     expect(started).toHaveLength(APPLICANTS.length);
-    expect(started.map((e) => (e as { input: unknown }).input)).toEqual(APPLICANTS.map((_, i) => ({ dossierId: `PII-${i}` })));
+    expect(started.map((e) => (e as { input: unknown }).input)).toEqual(
+      APPLICANTS.map((_, i) => ({ dossierId: `PII-${i}` })),
+    );
     expect(executionEvents.filter((e) => e.type === 'StateExited').length).toBeGreaterThan(50);
     const apologies = r.notices.filter((n) => n.kind === 'citizen.apology' && n.status === 'sent');
     expect(apologies).toHaveLength(APPLICANTS.length);
-    expect(r.notices.filter((n) => n.kind === 'head.escalation' && n.status === 'sent').length).toBeGreaterThanOrEqual(APPLICANTS.length * 3);
-    expect(r.rejected.map((x) => x.eventId)).toEqual(expect.arrayContaining(['BAD-1-received', 'BAD-2-received', 'BAD-3-received', 'BAD-4-received', 'BAD-5-received', 'BAD-6-received', 'bad-unit', 'PII-0-received']));
+    expect(r.notices.filter((n) => n.kind === 'head.escalation' && n.status === 'sent').length).toBeGreaterThanOrEqual(
+      APPLICANTS.length * 3,
+    );
+    expect(r.rejected.map((x) => x.eventId)).toEqual(
+      expect.arrayContaining([
+        'BAD-1-received',
+        'BAD-2-received',
+        'BAD-3-received',
+        'BAD-4-received',
+        'BAD-5-received',
+        'BAD-6-received',
+        'bad-unit',
+        'PII-0-received',
+      ]),
+    );
 
     const needles = [
       ...APPLICANTS.flatMap((a) => [...nameNeedles(a.name), ...phoneNeedles(a.phone)]),
       ...Object.values(HEADS).flatMap((h) => [...nameNeedles(h.name), ...phoneNeedles(h.phone)]),
     ];
     expect(leaks(logLines, needles)).toEqual([]);
-    expect(leaks(executionEvents.map((e) => JSON.stringify(e)), needles)).toEqual([]);
-    expect(leaks(r.rejected.map((x) => x.reason), needles)).toEqual([]);
+    expect(
+      leaks(
+        executionEvents.map((e) => JSON.stringify(e)),
+        needles,
+      ),
+    ).toEqual([]);
+    expect(
+      leaks(
+        r.rejected.map((x) => x.reason),
+        needles,
+      ),
+    ).toEqual([]);
     // The outbox holds the texts (with the honorific, never the name) and masked numbers only.
     const outbox = stack!.outbox.messages;
-    expect(outbox.filter((m) => /xin loi Ong\/Ba/.test(m.text.normalize('NFD').replace(/\p{M}/gu, '')))).toHaveLength(APPLICANTS.length);
-    expect(leaks(outbox.map((m) => JSON.stringify(m)), needles)).toEqual([]);
-    expect(leaks(r.notices.map((n) => JSON.stringify(n)), needles)).toEqual([]);
+    expect(outbox.filter((m) => /xin loi Ong\/Ba/.test(m.text.normalize('NFD').replace(/\p{M}/gu, '')))).toHaveLength(
+      APPLICANTS.length,
+    );
+    expect(
+      leaks(
+        outbox.map((m) => JSON.stringify(m)),
+        needles,
+      ),
+    ).toEqual([]);
+    expect(
+      leaks(
+        r.notices.map((n) => JSON.stringify(n)),
+        needles,
+      ),
+    ).toEqual([]);
     // A notice's text is sent, never logged.
     const texts = outbox.map((m) => m.text.slice(0, 60));
-    expect(logLines.filter((l) => texts.some((t) => l.includes(t)) || l.includes('Ong/Ba') || l.includes('Ông/Bà'))).toEqual([]);
+    expect(
+      logLines.filter((l) => texts.some((t) => l.includes(t)) || l.includes('Ong/Ba') || l.includes('Ông/Bà')),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -28,12 +28,19 @@ describe('the sweeper gives up on a poison dossier', () => {
     const steps: [string, string, string][][] = [[['work', 'xa', '3 working days']]];
     const poison = received('Q-1', '2026-03-02T08:00:00+07:00', '5 working days', steps);
     const healthy = received('Q-2', '2026-03-02T08:00:00+07:00', '5 working days', steps);
-    for (const e of [poison, healthy]) expect((await stack.request('POST', '/events', JSON.stringify(e))).statusCode).toBe(202);
+    for (const e of [poison, healthy])
+      expect((await stack.request('POST', '/events', JSON.stringify(e))).statusCode).toBe(202);
 
     // The receipt of Q-1 is overwritten in the store with a body that no longer parses, and its live
     // execution is stopped: from now on every execution of Q-1 fails at Plan.
     const { doc, tableName } = stack.store.table;
-    const item = { ...key.dossierEvent('Q-1', 'Q-1-received'), eventId: 'Q-1-received', type: 'dossier.received', at: start, body: '{"type":"dossier.received"}' };
+    const item = {
+      ...key.dossierEvent('Q-1', 'Q-1-received'),
+      eventId: 'Q-1-received',
+      type: 'dossier.received',
+      at: start,
+      body: '{"type":"dossier.received"}',
+    };
     await doc.send(new PutCommand({ TableName: tableName, Item: item }));
     expect(stack.executions.abort('Q-1')).toBe(true);
 
@@ -49,13 +56,18 @@ describe('the sweeper gives up on a poison dossier', () => {
     expect(sheet.statusCode).toBe(200);
     const body = JSON.parse(sheet.body) as { quarantine?: { reason: string; attempts: number } };
     expect(body.quarantine?.attempts).toBe(4);
-    expect(body.quarantine?.reason).toMatch(/^Dunghan\.StoredDataError: stored event Q-1-received of dossier Q-1 does not parse/);
+    expect(body.quarantine?.reason).toMatch(
+      /^Dunghan\.StoredDataError: stored event Q-1-received of dossier Q-1 does not parse/,
+    );
 
     // Never restarted again; the healthy dossier is not quarantined and still waits for its step.
     await stack.time!.advanceTo(start + 10 * DAY_MS);
     expect(stack.sweeps.restarted).toBe(3);
     expect(stack.stats().executions).toBe(5);
-    const other = JSON.parse((await stack.request('GET', '/dossiers/Q-2')).body) as { status: string; quarantine?: unknown };
+    const other = JSON.parse((await stack.request('GET', '/dossiers/Q-2')).body) as {
+      status: string;
+      quarantine?: unknown;
+    };
     expect(other).toMatchObject({ status: 'in_progress' });
     expect(other.quarantine).toBeUndefined();
     expect(stack.executions.runningNames()).toEqual(['Q-2']);

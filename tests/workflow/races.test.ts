@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeDueAt } from '../../functions/core/clock.ts';
-import { MINUTE_MS, formatInstant, parseInstant } from '../../functions/core/instant.ts';
+import { formatInstant, MINUTE_MS, parseInstant } from '../../functions/core/instant.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
 import { replay } from '../../local/replay.ts';
 import { seededRandom } from '../../local/tools/random.ts';
-import { EXAMPLES, PROVINCE, completed, lines, received } from '../support/events.ts';
+import { completed, EXAMPLES, lines, PROVINCE, received } from '../support/events.ts';
 
 describe('races and redelivery', () => {
   it('1,000 completions within ±1 s of a checkpoint timeout: none lost, no execution stuck', async () => {
@@ -19,7 +19,9 @@ describe('races and redelivery', () => {
       // The step's first checkpoint is its warning: 75 % of 4 working hours after the effective receipt.
       const checkpointAt = computeDueAt(calendar, receivedAt, { amount: 3, unit: 'hours' });
       const doneAt = checkpointAt + Math.round((rnd() * 2 - 1) * 1000);
-      events.push(received(dossierId, formatInstant(receivedAt), '1 working day', [[['work', 'xa', '4 working hours']]]));
+      events.push(
+        received(dossierId, formatInstant(receivedAt), '1 working day', [[['work', 'xa', '4 working hours']]]),
+      );
       events.push(completed(dossierId, 'work', formatInstant(doneAt)));
       expected.set(dossierId, formatInstant(doneAt));
     }
@@ -51,13 +53,19 @@ describe('races and redelivery', () => {
       },
     });
     expect(shuffled.dossiers).toEqual(clean.dossiers);
-    const view = (r: typeof clean) => r.notices.map((n) => ({ noticeId: n.noticeId, unitId: n.unitId, text: n.text, status: n.status })).sort((a, b) => a.noticeId.localeCompare(b.noticeId));
+    const view = (r: typeof clean) =>
+      r.notices
+        .map((n) => ({ noticeId: n.noticeId, unitId: n.unitId, text: n.text, status: n.status }))
+        .sort((a, b) => a.noticeId.localeCompare(b.noticeId));
     expect(view(shuffled)).toEqual(view(clean));
     expect(new Set(shuffled.notices.map((n) => n.noticeId)).size).toBe(shuffled.notices.length);
     // Each copy of a line that is not JSON is refused; everything else is refused once, for one reason.
-    const rejectedIds = (r: typeof clean) => [...new Set(r.rejected.filter((x) => x.eventId !== null).map((x) => `${x.eventId}: ${x.reason}`))].sort();
+    const rejectedIds = (r: typeof clean) =>
+      [...new Set(r.rejected.filter((x) => x.eventId !== null).map((x) => `${x.eventId}: ${x.reason}`))].sort();
     expect(rejectedIds(shuffled)).toEqual(rejectedIds(clean));
-    expect(shuffled.rejected.filter((x) => x.eventId === null)).toHaveLength(3 * clean.rejected.filter((x) => x.eventId === null).length);
+    expect(shuffled.rejected.filter((x) => x.eventId === null)).toHaveLength(
+      3 * clean.rejected.filter((x) => x.eventId === null).length,
+    );
     expect(shuffled.stats.executions).toBe(clean.stats.executions);
   });
 });

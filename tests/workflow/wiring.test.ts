@@ -11,7 +11,14 @@ describe('workflow wiring', () => {
 
   it('every Task state has a handler exported by functions/main/tasks.ts, bound locally', () => {
     const states = taskStates();
-    expect(states.map((s) => s.stateName).sort()).toEqual(['Checkpoint', 'Finalize', 'Notify', 'Plan', 'StartStage', 'WaitForStep']);
+    expect(states.map((s) => s.stateName).sort()).toEqual([
+      'Checkpoint',
+      'Finalize',
+      'Notify',
+      'Plan',
+      'StartStage',
+      'WaitForStep',
+    ]);
     for (const s of states) {
       const exported = (tasks as Record<string, unknown>)[TASK_FUNCTIONS[s.fn]];
       expect(typeof exported, `${s.stateName} -> ${s.fn}`).toBe('function');

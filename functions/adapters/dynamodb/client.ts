@@ -1,5 +1,11 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { StoredDataError } from '../../app/errors.ts';
 import { describeZodError } from '../../schemas/errors.ts';
@@ -65,7 +71,9 @@ export class TableClient {
     const out: Item[] = [];
     let start: Item | undefined;
     do {
-      const r = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      const r = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
       out.push(...(r.Items ?? []));
       start = r.LastEvaluatedKey;
     } while (start);
@@ -77,7 +85,9 @@ export class TableClient {
 export function parseItem<S extends z.ZodType>(schema: S, item: Item): z.output<S> {
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
-  throw new StoredDataError(`stored item ${String(item.pk)} ${String(item.sk)} does not parse: ${describeZodError(parsed.error)}`);
+  throw new StoredDataError(
+    `stored item ${String(item.pk)} ${String(item.sk)} does not parse: ${describeZodError(parsed.error)}`,
+  );
 }
 
 export function isConditionFailed(err: unknown): boolean {

@@ -21,7 +21,9 @@ export class DynamoDossierStore implements DossierStore {
   constructor(private readonly table: TableClient) {}
 
   async get(dossierId: string): Promise<DossierMeta | null> {
-    const r = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: key.dossier(dossierId) }));
+    const r = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: key.dossier(dossierId) }),
+    );
     return r.Item ? toMeta(r.Item) : null;
   }
 
@@ -69,7 +71,12 @@ export class DynamoDossierStore implements DossierStore {
    * Registers the task token of a step's wait, only while the step is open: a completion written
    * before the registration makes it fail, and the caller then completes the wait itself.
    */
-  async registerToken(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
+  async registerToken(
+    dossierId: string,
+    stepId: string,
+    token: string,
+    watch?: { at: string; now: string },
+  ): Promise<boolean> {
     try {
       return await this.registerTokenOnce(dossierId, stepId, token, watch);
     } catch (err) {
@@ -88,7 +95,12 @@ export class DynamoDossierStore implements DossierStore {
     }
   }
 
-  private async registerTokenOnce(dossierId: string, stepId: string, token: string, watch?: { at: string; now: string }): Promise<boolean> {
+  private async registerTokenOnce(
+    dossierId: string,
+    stepId: string,
+    token: string,
+    watch?: { at: string; now: string },
+  ): Promise<boolean> {
     const watchAt = watch?.at;
     try {
       const r = await this.table.doc.send(
@@ -138,8 +150,16 @@ export class DynamoDossierStore implements DossierStore {
    * (null: the first execution, only if none was recorded). Restarting clears the tokens of the dead
    * execution, so that no callback goes to it. False: another writer moved the attempt first.
    */
-  async watchExecution(dossierId: string, w: { attempt: number; fromAttempt: number | null; watchAt: string }): Promise<boolean> {
-    const values: Item = { ':attempt': w.attempt, ':watch': w.watchAt, ':g4pk': 'WATCH', ':g4sk': `${w.watchAt}#${dossierId}` };
+  async watchExecution(
+    dossierId: string,
+    w: { attempt: number; fromAttempt: number | null; watchAt: string },
+  ): Promise<boolean> {
+    const values: Item = {
+      ':attempt': w.attempt,
+      ':watch': w.watchAt,
+      ':g4pk': 'WATCH',
+      ':g4sk': `${w.watchAt}#${dossierId}`,
+    };
     let condition = 'attribute_exists(pk) AND attribute_not_exists(attempt)';
     let update = 'SET attempt = :attempt, watchAt = :watch, gsi4pk = :g4pk, gsi4sk = :g4sk';
     if (w.fromAttempt !== null) {

@@ -10,10 +10,19 @@ export class DynamoEventStore implements EventStore {
 
   /** Writes an event once. Same id and same body: a duplicate; same id, other body: a conflict. */
   async put(partition: { dossierId: string } | { unitId: string }, event: StoredEvent): Promise<PutEventResult> {
-    const k = 'dossierId' in partition ? key.dossierEvent(partition.dossierId, event.eventId) : key.unitEvent(partition.unitId, event.eventId);
+    const k =
+      'dossierId' in partition
+        ? key.dossierEvent(partition.dossierId, event.eventId)
+        : key.unitEvent(partition.unitId, event.eventId);
     const { tableName, doc } = this.table;
     try {
-      await doc.send(new PutCommand({ TableName: tableName, Item: { ...k, ...event }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...k, ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return 'created';
     } catch (err) {
       if (!isConditionFailed(err)) throw err;

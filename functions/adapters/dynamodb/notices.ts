@@ -28,7 +28,9 @@ export class DynamoNoticeStore implements NoticeStore {
   }
 
   async get(dossierId: string, noticeId: string): Promise<NoticeRecord | null> {
-    const r = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: key.notice(dossierId, noticeId) }));
+    const r = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: key.notice(dossierId, noticeId) }),
+    );
     return r.Item ? toNotice(r.Item) : null;
   }
 
@@ -68,7 +70,11 @@ export class DynamoNoticeStore implements NoticeStore {
    * Claims a notice for one sender before it sends: pending -> sending, or a claim older than
    * `staleBefore` taken over (its sender died between claim and settle). False: another sender has it.
    */
-  async claim(dossierId: string, noticeId: string, claim: { claimId: string; at: string; staleBefore?: string }): Promise<boolean> {
+  async claim(
+    dossierId: string,
+    noticeId: string,
+    claim: { claimId: string; at: string; staleBefore?: string },
+  ): Promise<boolean> {
     const stale = claim.staleBefore;
     return this.table.conditionally(
       new UpdateCommand({
@@ -77,7 +83,9 @@ export class DynamoNoticeStore implements NoticeStore {
         // A claimed notice stays with the pending ones in byNoticeStatus: one look finds every unsettled notice.
         UpdateExpression: 'SET #status = :sending, claimId = :claim, claimedAt = :at',
         ConditionExpression:
-          stale === undefined ? '#status = :pending' : '#status = :pending OR (#status = :sending AND claimedAt < :stale)',
+          stale === undefined
+            ? '#status = :pending'
+            : '#status = :pending OR (#status = :sending AND claimedAt < :stale)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':sending': 'sending',

@@ -21,7 +21,11 @@ export const TABLE_KEYS = {
     // Open dossiers by next checkpoint: the sweeper's "what is due by now".
     { indexName: 'byCheckpoint', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
     // Notices by status: what is still to send (pending, and claimed by a sender: both unsettled).
-    { indexName: 'byNoticeStatus', partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' } },
+    {
+      indexName: 'byNoticeStatus',
+      partitionKey: { name: 'gsi3pk', type: 'S' },
+      sortKey: { name: 'gsi3sk', type: 'S' },
+    },
     // Executions under watch, by the instant they must have called again: the sweeper's dead executions.
     // Sparse: only the META of a dossier whose execution has not finalized carries gsi4pk.
     { indexName: 'byWatch', partitionKey: { name: 'gsi4pk', type: 'S' }, sortKey: { name: 'gsi4sk', type: 'S' } },
@@ -39,7 +43,11 @@ export const key = {
 /** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */
 export function createTableInput(tableName: string) {
   const attributes = new Map<string, KeyAttribute>();
-  for (const k of [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+  for (const k of [
+    TABLE_KEYS.partitionKey,
+    TABLE_KEYS.sortKey,
+    ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]) {
     attributes.set(k.name, k);
   }
   return {

@@ -26,7 +26,9 @@ export async function digest(deps: Deps): Promise<{ sent: number; overdue: numbe
   const settings = deps.policy.defaults;
   const lines: (DigestLine & { unitId: string })[] = [];
   let root: string | null = null;
-  for (const [unitId, ids] of [...byUnit.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+  for (const [unitId, ids] of [...byUnit.entries()].sort(
+    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
+  )) {
     const unit = await cachedUnit(deps, unitId);
     lines.push({ unitId, unitName: unit?.name ?? unitId, count: ids.length, dossierIds: ids.sort() });
     const chain = [...(await unitChain(deps, unitId)).keys()];
@@ -74,7 +76,14 @@ export async function digest(deps: Deps): Promise<{ sent: number; overdue: numbe
       },
       settings,
     );
-    const result = await sendAndSettle(deps, record, unit ? unit.head.phone : null, message, formatInstant(now), claimId);
+    const result = await sendAndSettle(
+      deps,
+      record,
+      unit ? unit.head.phone : null,
+      message,
+      formatInstant(now),
+      claimId,
+    );
     if (result.status === 'sent') sent++;
   }
   return { sent, overdue: overdue.length };

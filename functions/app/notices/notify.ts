@@ -3,11 +3,11 @@ import { formatInstant, type Instant } from '../../core/instant.ts';
 import { composeNotice, type NoticeContext } from '../../core/messages.ts';
 import { newAppointment, policyFor } from '../../core/policy.ts';
 import { cachedUnit, loadDossier } from '../dossiers.ts';
+import { isTransientError } from '../errors.ts';
 import { ingestEvent } from '../intake.ts';
 import type { Deps } from '../ports.ts';
-import { isTransientError } from '../errors.ts';
 import { CLAIM_LEASE_MS, TAKE_OVER_AFTER_MS } from '../timing.ts';
-import { claim, claimable, sendAndSettle, STALE_CLAIM_TAKEN_OVER } from './sender.ts';
+import { claim, claimable, STALE_CLAIM_TAKEN_OVER, sendAndSettle } from './sender.ts';
 
 /**
  * Sends a dossier's pending notices whose window is open, each once (claimed first: see sender.ts). A
@@ -35,7 +35,12 @@ export async function notify(
     const notice = await deps.store.notices.get(dossierId, id);
     const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
     if (notice?.status === 'sending' && !claimable(notice, staleBefore)) heldElsewhere = true;
-    if (!notice || !claimable(notice, staleBefore) || Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now) continue;
+    if (
+      !notice ||
+      !claimable(notice, staleBefore) ||
+      Date.parse(notice.sendAfter) + settings.decisionDelaySeconds * 1000 > now
+    )
+      continue;
     const at = formatInstant(now);
     const claimId = await claim(deps, notice, now);
     if (claimId === null) {
@@ -44,7 +49,16 @@ export async function notify(
     }
     if (notice.status === 'sending') deps.logger.warn(STALE_CLAIM_TAKEN_OVER, { dossierId, noticeId: id });
     if (state.finishedAt !== null || (notice.kind === 'citizen.apology' && state.apology !== null)) {
-      await deps.store.notices.settle(dossierId, id, { status: 'cancelled', at, reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made' }, claimId);
+      await deps.store.notices.settle(
+        dossierId,
+        id,
+        {
+          status: 'cancelled',
+          at,
+          reason: state.finishedAt !== null ? `dossier ${state.status}` : 'an apology was already made',
+        },
+        claimId,
+      );
       settled++;
       continue;
     }
@@ -55,7 +69,10 @@ export async function notify(
       procedureName: state.procedureName,
       unitName: unit?.name ?? notice.unitId,
       subjectUnitName: subject?.name ?? notice.subjectUnitId,
-      dueAt: notice.kind === 'step.warning' ? (sheet.steps.find((s) => s.stepId === notice.stepId)?.dueAt ?? null) : sheet.statutoryDueAt,
+      dueAt:
+        notice.kind === 'step.warning'
+          ? (sheet.steps.find((s) => s.stepId === notice.stepId)?.dueAt ?? null)
+          : sheet.statutoryDueAt,
       rung: notice.rung,
       stepId: notice.stepId,
     };

@@ -24,11 +24,17 @@ export function claimable(notice: NoticeRecord, staleClaimBefore: string): boole
 }
 
 /** Claims a notice for this sender at `now`: the claim's id, or null when another sender holds it. */
-export async function claim(deps: Deps, notice: Pick<NoticeRecord, 'dossierId' | 'noticeId'>, now: Instant): Promise<string | null> {
+export async function claim(
+  deps: Deps,
+  notice: Pick<NoticeRecord, 'dossierId' | 'noticeId'>,
+  now: Instant,
+): Promise<string | null> {
   const claimId = randomUUID();
   const at = formatInstant(now);
   const staleBefore = formatInstant(now - CLAIM_LEASE_MS);
-  return (await deps.store.notices.claim(notice.dossierId, notice.noticeId, { claimId, at, staleBefore })) ? claimId : null;
+  return (await deps.store.notices.claim(notice.dossierId, notice.noticeId, { claimId, at, staleBefore }))
+    ? claimId
+    : null;
 }
 
 /**
@@ -45,10 +51,18 @@ export async function sendAndSettle(
   at: string,
   claimId: string,
 ): Promise<DeliveryResult> {
-  const phone = phoneText === null ? { ok: false as const, reason: `unit ${notice.unitId} is not known` } : normaliseMobile(phoneText);
+  const phone =
+    phoneText === null
+      ? { ok: false as const, reason: `unit ${notice.unitId} is not known` }
+      : normaliseMobile(phoneText);
   const textFields = { text: message.text, parts: message.parts, encoding: message.encoding };
   if (!phone.ok) {
-    await deps.store.notices.settle(notice.dossierId, notice.noticeId, { status: 'undeliverable', at, ...textFields, reason: phone.reason }, claimId);
+    await deps.store.notices.settle(
+      notice.dossierId,
+      notice.noticeId,
+      { status: 'undeliverable', at, ...textFields, reason: phone.reason },
+      claimId,
+    );
     return { status: 'undeliverable', reason: phone.reason };
   }
   let result: Awaited<ReturnType<Deps['notifier']['deliver']>>;
@@ -76,7 +90,13 @@ export async function sendAndSettle(
       await deps.store.notices.settle(
         notice.dossierId,
         notice.noticeId,
-        { status: result.status, at, to: maskPhone(phone.e164), ...textFields, ...(result.reason ? { reason: result.reason } : {}) },
+        {
+          status: result.status,
+          at,
+          to: maskPhone(phone.e164),
+          ...textFields,
+          ...(result.reason ? { reason: result.reason } : {}),
+        },
         claimId,
       );
       return result;

@@ -19,7 +19,8 @@ export async function checkpoint(
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
   const step = state.steps.find((s) => s.stepId === stepId);
-  if (!step || step.completedAt !== null || state.finishedAt !== null) return { completed: true, notices: [], timeoutSeconds: 1 };
+  if (!step || step.completedAt !== null || state.finishedAt !== null)
+    return { completed: true, notices: [], timeoutSeconds: 1 };
   const decision = await decide(deps, dossier, stepId, now, settings);
   const existing = new Map((await deps.store.notices.ofDossier(dossierId)).map((n) => [n.noticeId, n]));
   const ready: string[] = [];
@@ -28,7 +29,8 @@ export async function checkpoint(
     let record = existing.get(n.noticeId);
     if (!record) {
       record = noticeRecord(n, formatInstant(now));
-      if (!(await deps.store.notices.put(record))) record = (await deps.store.notices.get(dossierId, n.noticeId)) ?? record;
+      if (!(await deps.store.notices.put(record)))
+        record = (await deps.store.notices.get(dossierId, n.noticeId)) ?? record;
     }
     existing.set(n.noticeId, record);
   }

@@ -1,4 +1,4 @@
-import { foldDossier, type DossierState } from '../../core/dossier.ts';
+import { type DossierState, foldDossier } from '../../core/dossier.ts';
 import { formatInstant, type Instant } from '../../core/instant.ts';
 import { evaluatePolicy, type PlannedNotice, type UnitRef } from '../../core/policy.ts';
 import type { DossierEvent } from '../../schemas/events.ts';
@@ -21,7 +21,12 @@ export async function decide(
 ): Promise<{ due: PlannedNotice[]; nextAt: Instant | null; delay: number }> {
   const delay = settings.decisionDelaySeconds * 1000;
   const asOf = now - delay;
-  const settled = events.some((e) => e.at > asOf) ? foldDossier(deps.calendar, events.filter((e) => e.at <= asOf)) : current;
+  const settled = events.some((e) => e.at > asOf)
+    ? foldDossier(
+        deps.calendar,
+        events.filter((e) => e.at <= asOf),
+      )
+    : current;
   const units = await policyUnits(deps, current);
   let due: PlannedNotice[] = [];
   let nextAt: Instant | null = null;
@@ -38,7 +43,6 @@ export async function decide(
   return { due, nextAt, delay };
 }
 
-
 async function policyUnits(deps: Deps, state: DossierState): Promise<Map<string, UnitRef>> {
   const units = new Map<string, UnitRef>();
   for (const unitId of new Set(state.steps.map((s) => s.unitId))) {
@@ -46,7 +50,6 @@ async function policyUnits(deps: Deps, state: DossierState): Promise<Map<string,
   }
   return units;
 }
-
 
 /** A planned notice as the store keeps it: pending, with its instants at +07:00. */
 export function noticeRecord(n: PlannedNotice, createdAt: string): NoticeRecord {

@@ -15,7 +15,12 @@ export async function finalize(deps: Deps, dossierId: string): Promise<{ outcome
     finalizedAt: formatInstant(now),
   });
   for (const n of await deps.store.notices.ofDossier(dossierId)) {
-    if (n.status === 'pending') await deps.store.notices.settle(dossierId, n.noticeId, { status: 'cancelled', at: formatInstant(now), reason: `dossier ${state.status}` });
+    if (n.status === 'pending')
+      await deps.store.notices.settle(dossierId, n.noticeId, {
+        status: 'cancelled',
+        at: formatInstant(now),
+        reason: `dossier ${state.status}`,
+      });
   }
   return { outcome: sheet.outcome };
 }

@@ -15,12 +15,19 @@ export async function plan(deps: Deps, dossierId: string): Promise<{ stages: num
 }
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
-export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
+export async function startStage(
+  deps: Deps,
+  dossierId: string,
+  stage: number,
+): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
   const dossier = await loadDossier(deps, dossierId);
   const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
-  const open = state.finishedAt === null ? state.steps.filter((s) => s.stage === stage && s.handedOverAt !== null && s.completedAt === null) : [];
+  const open =
+    state.finishedAt === null
+      ? state.steps.filter((s) => s.stage === stage && s.handedOverAt !== null && s.completedAt === null)
+      : [];
   // Notices of the dossier written by an earlier stage's checkpoint and still waiting for their window:
   // this stage's first checkpoint sends them when it opens.
   const written = open.length === 0 ? [] : await deps.store.notices.ofDossier(dossierId);
