@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
-import type { SweepResult } from '../functions/app/sweeper.ts';
+import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
 import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
@@ -153,13 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sweeps: SweepTotals = {
     runs: 0,
     failedRuns: 0,
-    restarted: 0,
-    alive: 0,
-    resent: 0,
-    reclaimed: 0,
-    overdueRepaired: 0,
-    quarantined: 0,
-    errors: 0,
+    ...noRepairs(),
   };
   const sweepEvery = (options.sweepEveryMinutes ?? 15) * MINUTE_MS;
   const sweepOnce = async () => {

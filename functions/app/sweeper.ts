@@ -26,6 +26,17 @@ export interface SweepResult {
   errors: number;
 }
 
+/** A sweep that found nothing (the counters start here). */
+export const noRepairs = (): SweepResult => ({
+  restarted: 0,
+  alive: 0,
+  resent: 0,
+  reclaimed: 0,
+  overdueRepaired: 0,
+  quarantined: 0,
+  errors: 0,
+});
+
 /** Overdue dossiers are checked for this long after their due instant (later, the restarted executions' checkpoints see them). */
 const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
 
@@ -44,15 +55,7 @@ const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
 export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult> {
   const now = deps.now();
   const cutoff = formatInstant(now - graceMinutes * MINUTE_MS);
-  const r: SweepResult = {
-    restarted: 0,
-    alive: 0,
-    resent: 0,
-    reclaimed: 0,
-    overdueRepaired: 0,
-    quarantined: 0,
-    errors: 0,
-  };
+  const r = noRepairs();
   const each = async <T>(items: T[], repair: (item: T) => Promise<void>) => {
     for (const item of items) {
       try {

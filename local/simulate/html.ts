@@ -1,5 +1,5 @@
 import { dayOf, isoDateOf, parseInstant } from '../../functions/core/instant.ts';
-import type { SimulationSummary, UnitRow } from './report.ts';
+import { COUNTS, type SimulationSummary, type UnitRow } from './report.ts';
 
 /**
  * The report as one self-contained HTML file: inline CSS and SVG charts drawn here, no script, no
@@ -83,16 +83,7 @@ function lineChart(
 
 const cells = (r: UnitRow) =>
   [
-    r.received,
-    r.finished,
-    r.early,
-    r.onTime,
-    r.late,
-    r.lateCaused,
-    r.open,
-    r.openOverdue,
-    r.apologiesSent,
-    r.officerApologies,
+    ...COUNTS.map((k) => r[k]),
     r.escalations.join(' / '),
     r.indicator21 === null ? '–' : r.indicator21.toFixed(2),
     r.points === null ? '–' : r.points.toFixed(2),

@@ -54,6 +54,20 @@ export interface SimulationSummary {
   execution: ReplayResult['stats'];
 }
 
+/** The count columns of a row, in the appendix's order. */
+export const COUNTS = [
+  'received',
+  'finished',
+  'early',
+  'onTime',
+  'late',
+  'lateCaused',
+  'open',
+  'openOverdue',
+  'apologiesSent',
+  'officerApologies',
+] as const satisfies readonly (keyof UnitRow)[];
+
 const FINISHED = new Set(['resolved', 'returned', 'rejected', 'withdrawn', 'processed']);
 
 const emptyRow = (unitId: string, name: string, kind: UnitRow['kind']): UnitRow => ({
@@ -137,19 +151,7 @@ export function summarise(input: {
   const totals = emptyRow('(province)', `${province.name}: ${units.length} units`, 'total');
   for (const r of units) {
     scoreRow(r);
-    for (const key of [
-      'received',
-      'finished',
-      'early',
-      'onTime',
-      'late',
-      'lateCaused',
-      'open',
-      'openOverdue',
-      'apologiesSent',
-      'officerApologies',
-    ] as const)
-      totals[key] += r[key];
+    for (const key of COUNTS) totals[key] += r[key];
     for (const [i, n] of r.escalations.entries()) totals.escalations[i]! += n;
   }
   scoreRow(totals);
@@ -211,18 +213,7 @@ export function formatTable(summary: SimulationSummary): string {
     cells.map((c, i) => (i === 0 ? cut(c, width[0]!).padEnd(width[0]!) : c.padStart(width[i]!))).join(' ');
   const cells = (r: UnitRow) => [
     r.kind === 'total' ? 'TOÀN TỈNH (province)' : r.name,
-    ...[
-      r.received,
-      r.finished,
-      r.early,
-      r.onTime,
-      r.late,
-      r.lateCaused,
-      r.open,
-      r.openOverdue,
-      r.apologiesSent,
-      r.officerApologies,
-    ].map(String),
+    ...COUNTS.map((k) => String(r[k])),
     r.escalations.join('/'),
     r.indicator21 === null ? '-' : r.indicator21.toFixed(2),
     r.points === null ? '-' : r.points.toFixed(2),
@@ -260,24 +251,7 @@ export function unitsCsv(summary: SimulationSummary): string {
     'points',
   ];
   const rows = [...summary.units, summary.totals].map((r) =>
-    csvLine([
-      r.unitId,
-      r.name,
-      r.kind,
-      r.received,
-      r.finished,
-      r.early,
-      r.onTime,
-      r.late,
-      r.lateCaused,
-      r.open,
-      r.openOverdue,
-      r.apologiesSent,
-      r.officerApologies,
-      ...r.escalations,
-      r.indicator21,
-      r.points,
-    ]),
+    csvLine([r.unitId, r.name, r.kind, ...COUNTS.map((k) => r[k]), ...r.escalations, r.indicator21, r.points]),
   );
   return `${[csvLine(head), ...rows].join('\n')}\n`;
 }
