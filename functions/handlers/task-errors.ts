@@ -15,7 +15,9 @@ export function toWorkflowError(err: unknown): Error {
 
 /** The parser's refusal as one line (field and reason), from the zod issues it carries as its cause. */
 function describeParseError(err: unknown): string {
-  const issues = (err as { cause?: { issues?: unknown } }).cause?.issues;
+  // The parser's cause is the schema's issues (Standard Schema), or a ZodError carrying them.
+  const cause = (err as { cause?: unknown }).cause;
+  const issues = Array.isArray(cause) ? cause : (cause as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return 'the task input does not match its schema';
   return issues
     .slice(0, 3)
