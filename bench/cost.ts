@@ -37,7 +37,10 @@ import { landWorkload, UNITS_AT } from './workload.ts';
 
 // List prices, ap-southeast-1 (Singapore), USD. Written from AWS pricing pages as remembered on
 // 2026-11-25; this machine is offline, so none could be checked against the live pages: verify them.
-/** Step Functions Standard, per state transition: $0.025 per 1,000 (aws.amazon.com/step-functions/pricing, Singapore row). */
+/**
+ * Step Functions Standard, per state transition: $0.025 per 1,000 (aws.amazon.com/step-functions/pricing, Singapore
+ * row).
+ */
 const SFN_PER_TRANSITION = 0.025 / 1000;
 /** Lambda requests: $0.20 per million (aws.amazon.com/lambda/pricing). */
 const LAMBDA_PER_REQUEST = 0.2 / 1e6;
@@ -54,7 +57,10 @@ const DYNAMODB_PER_WRU = 0.7116 / 1e6;
 const DYNAMODB_PER_RRU = 0.1425 / 1e6;
 /** SNS Publish requests: $0.50 per million (aws.amazon.com/sns/pricing; the first million a month free). */
 const SNS_PER_PUBLISH = 0.5 / 1e6;
-/** SMS to Vietnam, per message part: not known here; pass `--sms-usd-per-part <price>` from the AWS End User Messaging SMS price list. */
+/**
+ * SMS to Vietnam, per message part: not known here; pass `--sms-usd-per-part <price>` from the AWS End User Messaging
+ * SMS price list.
+ */
 const smsArg = process.argv.indexOf('--sms-usd-per-part');
 const SMS_PER_PART: number | null = smsArg > 0 ? Number(process.argv[smsArg + 1]) : null;
 const GOAL_USD_PER_1000 = 0.5;

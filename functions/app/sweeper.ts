@@ -18,7 +18,9 @@ export interface SweepResult {
   /** Notices left pending after their window opened, and claims whose sender died, settled now. */
   resent: number;
   reclaimed: number;
-  /** Open dossiers overdue with no notice about it: the notices due were written (and sent when their window is open). */
+  /**
+   * Open dossiers overdue with no notice about it: the notices due were written (and sent when their window is open).
+   */
   overdueRepaired: number;
   /** Dossiers whose execution died once more after the last restart allowed: taken off the watch, with the reason. */
   quarantined: number;
@@ -37,7 +39,10 @@ export const noRepairs = (): SweepResult => ({
   errors: 0,
 });
 
-/** Overdue dossiers are checked for this long after their due instant (later, the restarted executions' checkpoints see them). */
+/**
+ * Overdue dossiers are checked for this long after their due instant (later, the restarted executions' checkpoints see
+ * them).
+ */
 const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
 
 /**
@@ -144,11 +149,11 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
 export const DOSSIER_QUARANTINED = 'sweep: dossier quarantined';
 
 /**
- * A dossier whose execution died after every restart allowed, each time before it reached a wait (a
- * poison dossier: stored data that no longer parses, an input the handlers refuse; an execution stopped
- * by a fault after it reached a wait made progress, and counts from zero again) is not restarted again: it is quarantined with the reason
- * the sweeper can find, shown by GET /dossiers/{id}, and logged as an error that raises the operators'
- * alarm on AWS. The store keeps everything; an operator repairs the data and restarts it.
+ * A dossier whose execution died after every restart allowed, each time before it reached a wait (a poison dossier:
+ * stored data that no longer parses, an input the handlers refuse; an execution stopped by a fault after it reached a
+ * wait made progress, and counts from zero again) is not restarted again: it is quarantined with the reason the sweeper
+ * can find, shown by GET /dossiers/{id}, and logged as an error that raises the operators' alarm on AWS. The store
+ * keeps everything; an operator repairs the data and restarts it.
  */
 async function quarantine(deps: Deps, meta: DossierMeta, now: Instant): Promise<boolean> {
   let reason = `its execution died ${meta.failedRestarts + 1} times in a row before reaching a wait`;
@@ -163,7 +168,10 @@ async function quarantine(deps: Deps, meta: DossierMeta, now: Instant): Promise<
   return done;
 }
 
-/** The notices the policy makes due now for every step of a dossier, written if missing and sent when their window is open. */
+/**
+ * The notices the policy makes due now for every step of a dossier, written if missing and sent when their window is
+ * open.
+ */
 async function repairNotices(deps: Deps, dossierId: string, existing: NoticeRecord[]): Promise<number> {
   const dossier = await loadDossier(deps, dossierId);
   const now = deps.now();

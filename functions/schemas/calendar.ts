@@ -23,7 +23,10 @@ export const DayOffSchema = z
   .object({
     date: isoDate,
     name: z.string().min(1),
-    /** holiday: a statutory holiday; substitute: nghỉ bù for a holiday on a rest day; swap: a working day moved (hoán đổi). */
+    /**
+     * holiday: a statutory holiday; substitute: nghỉ bù for a holiday on a rest day; swap: a working day moved (hoán
+     * đổi).
+     */
     kind: z.enum(['holiday', 'substitute', 'swap']),
     source,
   })

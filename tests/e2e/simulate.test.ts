@@ -10,8 +10,8 @@ import { formatTable } from '../../local/simulate/report.ts';
 import { OUTPUT_FILES, type Simulation, simulate } from '../../local/simulate/run.ts';
 import { generateWorkload } from '../../local/simulate/workload.ts';
 
-// A small season: 15 days of 20 dossiers a day (seed 8: late dossiers with and without an officer apology), through the real path (intake handler,
-// the ASL on the local engine, the outbox), run twice with the same seed.
+// A small season: 15 days of 20 dossiers a day (seed 8: late dossiers with and without an officer apology), through the
+// real path (intake handler, the ASL on the local engine, the outbox), run twice with the same seed.
 const OPTIONS = { start: startOfDay(dayFromIsoDate('2026-04-20')), days: 15, perDay: 20, seed: 8 };
 
 describe('dunghan simulate (a small season)', () => {

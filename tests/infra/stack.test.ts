@@ -216,14 +216,18 @@ describe('the AWS stack', () => {
     );
     // What each function may do beyond reading the table, and why (functions/app/*.ts).
     const may: Record<string, { write: boolean; answerTokens: boolean; start: boolean; publish: boolean }> = {
-      'index.handler': { write: true, answerTokens: true, start: true, publish: false }, // ingest: stores events, starts and answers executions
+      // ingest: stores events, starts and answers executions
+      'index.handler': { write: true, answerTokens: true, start: true, publish: false },
       'index.planHandler': { write: false, answerTokens: false, start: false, publish: false },
       'index.startStageHandler': { write: false, answerTokens: false, start: false, publish: false },
-      'index.registerWaitHandler': { write: true, answerTokens: true, start: false, publish: false }, // answers a wait whose step closed
+      // answers a wait whose step closed
+      'index.registerWaitHandler': { write: true, answerTokens: true, start: false, publish: false },
       'index.checkpointHandler': { write: true, answerTokens: false, start: false, publish: false },
-      'index.notifyHandler': { write: true, answerTokens: true, start: false, publish: true }, // an apology makes open steps re-check
+      // an apology makes open steps re-check
+      'index.notifyHandler': { write: true, answerTokens: true, start: false, publish: true },
       'index.finalizeHandler': { write: true, answerTokens: false, start: false, publish: false },
-      'index.sweepHandler': { write: true, answerTokens: true, start: true, publish: true }, // resends notices via notify, restarts dead executions
+      // resends notices via notify, restarts dead executions
+      'index.sweepHandler': { write: true, answerTokens: true, start: true, publish: true },
       'index.digestHandler': { write: true, answerTokens: false, start: false, publish: true },
     };
     expect(fns.map(([, f]) => String(f.Properties!.Handler)).sort()).toEqual(Object.keys(may).sort());

@@ -144,7 +144,10 @@ export function injectStoreFaults(store: DynamoStore, plan: FaultPlan): void {
   );
 }
 
-/** Task functions that crash after their writes, before answering (Lambda.ServiceException is retried by the ASL; Runtime.ExitError fails the execution). */
+/**
+ * Task functions that crash after their writes, before answering (Lambda.ServiceException is retried by the ASL;
+ * Runtime.ExitError fails the execution).
+ */
 export function crashingTasks(plan: FaultPlan): (fn: TaskFunction, lambda: LocalLambda) => LocalLambda {
   return (_fn, lambda) => async (payload, context) => {
     const out = await lambda(payload, context);

@@ -132,7 +132,8 @@ describe('provincial timetables', () => {
   it('uses the timetable of the season', () => {
     expect(due('2026-06-01T09:00:00+07:00', '1 working day', cal)).toBe('2026-06-02T17:30:00+07:00');
     expect(due('2026-12-01T09:00:00+07:00', '1 working day', cal)).toBe('2026-12-02T17:00:00+07:00');
-    expect(due('2026-12-04T09:00:00+07:00', '1 working day', cal)).toBe('2026-12-05T11:30:00+07:00'); // Saturday morning
+    // Saturday morning
+    expect(due('2026-12-04T09:00:00+07:00', '1 working day', cal)).toBe('2026-12-05T11:30:00+07:00');
     expect(due('2026-06-01T11:00:00+07:00', '1 working hour', cal)).toBe('2026-06-01T14:30:00+07:00');
     expect(cal.describeDay('2026-03-07').windows).toEqual(['07:30-11:30']);
   });

@@ -23,7 +23,8 @@ const supplement = (ledger: ClockLedger, from: string, to: string) => resumeCloc
 describe('the clock ledger', () => {
   it('fixes the budget at receipt from the limit', () => {
     expect(open('2026-02-12T14:00:00+07:00', '5 working days').budgetMinutes).toBe(180 + 5 * 480);
-    expect(open('2026-02-14T10:00:00+07:00', '5 working days').budgetMinutes).toBe(6 * 480); // received on a Tết Saturday
+    // received on a Tết Saturday
+    expect(open('2026-02-14T10:00:00+07:00', '5 working days').budgetMinutes).toBe(6 * 480);
     expect(open('2026-03-02T10:00:00+07:00', '8 working hours').budgetMinutes).toBe(480);
   });
 

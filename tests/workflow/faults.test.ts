@@ -33,7 +33,10 @@ const END = parseInstant('2026-04-09T10:00:00+07:00');
 const RATES: FaultRates = { sns: 0.3, dynamoThrottle: 0.02, conditionalRace: 0.05, crash: 0.02, fatalCrashShare: 0.3 };
 const UNITS = ['vpdk', 'thue', 'xa', 'so'];
 
-/** A few hundred dossiers received over three weeks: one step, two stages or two parallel steps; some late, some never done. */
+/**
+ * A few hundred dossiers received over three weeks: one step, two stages or two parallel steps; some late, some never
+ * done.
+ */
 function workload(seed: number): Json[] {
   const rnd = seededRandom(seed);
   const events: Json[] = [...PROVINCE];

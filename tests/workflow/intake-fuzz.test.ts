@@ -414,7 +414,8 @@ function hostileOf(base: Json): fc.Arbitrary<Planted> {
       .map(([prefix, key, value]) => {
         const c = clone(base);
         const target = (prefix.length ? getAt(c, prefix) : c) as Json;
-        // Own property even for "__proto__"; a deep value is spliced into the text (JSON.stringify would overflow the stack).
+        // Own property even for "__proto__"; a deep value is spliced into the text (JSON.stringify would overflow the
+        // stack).
         Object.defineProperty(target, key, {
           value: value === 'deep' ? DEEP_MARK : value,
           enumerable: true,

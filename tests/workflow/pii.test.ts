@@ -5,7 +5,8 @@ import type { LocalStack } from '../../local/stack.ts';
 import { completed, event, type Json, lines, received } from '../support/events.ts';
 
 /**
- * No personal data in logs, execution input or history, or error messages (execution input is ids only). A replay with known names and phone numbers (in every accepted format) runs with the
+ * No personal data in logs, execution input or history, or error messages (execution input is ids only). A replay with
+ * known names and phone numbers (in every accepted format) runs with the
  * logger at DEBUG; every log line, every event of every local execution (states' inputs and outputs)
  * and every rejection reason is searched for them. The outbox is the one place a notice's text goes.
  */

@@ -7,8 +7,8 @@ import { CLAIM_LEASE_MS } from '../timing.ts';
 import { claim, claimable, sendAndSettle } from './sender.ts';
 
 /**
- * The daily digest (the "Phụ lục" of letter 002, docs/law.md §8): each head with open overdue dossiers gets their list, the
- * provincial office gets the count by unit. Runs on working days; one digest per unit and day.
+ * The daily digest (the "Phụ lục" of letter 002, docs/law.md §8): each head with open overdue dossiers gets their list,
+ * the provincial office gets the count by unit. Runs on working days; one digest per unit and day.
  */
 export async function digest(deps: Deps): Promise<{ sent: number; overdue: number }> {
   const now = deps.now();

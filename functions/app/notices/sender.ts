@@ -79,7 +79,8 @@ export async function sendAndSettle(
       at,
     });
   } catch (err) {
-    await deps.store.notices.release(notice.dossierId, notice.noticeId, claimId).catch(() => false); // else the sweeper takes the stale claim
+    // else the sweeper takes the stale claim
+    await deps.store.notices.release(notice.dossierId, notice.noticeId, claimId).catch(() => false);
     throw err;
   }
   // The message is out: its record must follow, or a retry would send it again. Transient store errors
