@@ -10,7 +10,7 @@ import { UNIT_CACHE_MS } from './timing.ts';
 export async function dossierEvents(deps: Deps, dossierId: string): Promise<DossierEvent[]> {
   const stored = await deps.store.events.ofDossier(dossierId);
   return stored.map((s) => {
-    const parsed = parseEvent(JSON.parse(s.body));
+    const parsed = parseEvent(JSON.parse(s.body), 'stored');
     if (!parsed.ok || parsed.event.type === 'unit.upserted') {
       throw new StoredDataError(`stored event ${s.eventId} of dossier ${dossierId} does not parse`);
     }

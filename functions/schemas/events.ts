@@ -97,26 +97,40 @@ export const UnitUpsertedSchema = z
   .strict()
   .refine((e) => e.parentUnitId !== e.unitId, { path: ['parentUnitId'], message: 'a unit cannot be its own parent' });
 
-export const DossierReceivedSchema = z
-  .object({
-    ...base,
-    type: z.literal('dossier.received'),
-    dossierId: IdSchema,
-    procedureCode: IdSchema,
-    procedureName: Text(300),
-    limit: LimitSchema,
-    supplementMode: z.enum(['pause', 'restart']).optional(),
-    applicant: z
-      .object({ name: Text(120), phone: PhoneSchema, priority: z.enum(['elderly', 'disabled', 'merit']).optional() })
-      .strict(),
-    path: PathSchema.optional(),
-    receivingUnitId: IdSchema.optional(),
-  })
-  .strict()
-  .refine((e) => e.path !== undefined || e.receivingUnitId !== undefined, {
-    path: ['path'],
-    message: 'is required when receivingUnitId is absent (the catalogue path needs the receiving unit)',
-  });
+const Priority = z.enum(['elderly', 'disabled', 'merit']).optional();
+
+const dossierReceived = <A extends z.ZodType>(applicant: A) =>
+  z
+    .object({
+      ...base,
+      type: z.literal('dossier.received'),
+      dossierId: IdSchema,
+      procedureCode: IdSchema,
+      procedureName: Text(300),
+      limit: LimitSchema,
+      supplementMode: z.enum(['pause', 'restart']).optional(),
+      applicant,
+      path: PathSchema.optional(),
+      receivingUnitId: IdSchema.optional(),
+    })
+    .strict()
+    .refine((e) => e.path !== undefined || e.receivingUnitId !== undefined, {
+      path: ['path'],
+      message: 'is required when receivingUnitId is absent (the catalogue path needs the receiving unit)',
+    });
+
+export const DossierReceivedSchema = dossierReceived(
+  z.object({ name: Text(120), phone: PhoneSchema, priority: Priority }).strict(),
+);
+
+/**
+ * A dossier as the national portal's feed gives it (docs/law.md §7): the applicant's name and number
+ * may be absent there. It is kept, since its deadline still binds; its citizen notices are recorded
+ * undeliverable. Only the feed adapter writes it; POST /events still requires both.
+ */
+export const FeedDossierReceivedSchema = dossierReceived(
+  z.object({ name: Text(120).optional(), phone: PhoneSchema.optional(), priority: Priority }).strict(),
+);
 
 const dossierEvent = <T extends string>(type: T) => ({ ...base, type: z.literal(type), dossierId: IdSchema });
 
@@ -150,14 +164,17 @@ export const EVENT_SCHEMAS = {
   'dossier.rejected': DossierRejectedSchema,
 } as const;
 
+/** What the store may hold: the intake's contract, and the feed adapter's dossiers (see FeedDossierReceivedSchema). */
+const STORED_SCHEMAS = { ...EVENT_SCHEMAS, 'dossier.received': FeedDossierReceivedSchema } as const;
+
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
 
 export type UnitUpserted = z.output<typeof UnitUpsertedSchema>;
-export type DossierReceived = z.output<typeof DossierReceivedSchema>;
+export type DossierReceived = z.output<typeof FeedDossierReceivedSchema>;
 export type StepSpec = z.output<typeof StepSpecSchema>;
 export type DossierEvent = {
-  [K in Exclude<EventType, 'unit.upserted'>]: z.output<(typeof EVENT_SCHEMAS)[K]>;
+  [K in Exclude<EventType, 'unit.upserted'>]: z.output<(typeof STORED_SCHEMAS)[K]>;
 }[Exclude<EventType, 'unit.upserted'>];
 export type IntakeEvent = UnitUpserted | DossierEvent;
 
@@ -165,9 +182,10 @@ export type ParseResult = { ok: true; event: IntakeEvent } | { ok: false; field:
 
 /**
  * Parses one event. The first problem is reported with its field path ("applicant.phone") and reason,
- * which the API answers as a 400.
+ * which the API answers as a 400. `contract`: 'intake' is POST /events; 'stored' also takes what the
+ * feed adapter writes (a superset: every intake event parses the same).
  */
-export function parseEvent(input: unknown): ParseResult {
+export function parseEvent(input: unknown, contract: 'intake' | 'stored' = 'intake'): ParseResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, field: '(body)', reason: 'must be a JSON object' };
   }
@@ -176,7 +194,8 @@ export function parseEvent(input: unknown): ParseResult {
   if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type)) {
     return { ok: false, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` };
   }
-  const result = EVENT_SCHEMAS[type as EventType].safeParse(input, {
+  const schemas = contract === 'intake' ? EVENT_SCHEMAS : STORED_SCHEMAS;
+  const result = schemas[type as EventType].safeParse(input, {
     error: (issue) => (issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : undefined),
   });
   if (result.success) return { ok: true, event: result.data as IntakeEvent };

@@ -30,7 +30,7 @@ export async function notify(
   const settings = policyFor(deps.policy, state.procedureCode);
   const sheet = controlSheet(deps.calendar, state, now);
   const received = events.find((e) => e.type === 'dossier.received');
-  const applicantPhone = received?.type === 'dossier.received' ? received.applicant.phone : null;
+  const applicantPhone = received?.type === 'dossier.received' ? (received.applicant.phone ?? null) : null;
   for (const id of noticeIds) {
     const notice = await deps.store.notices.get(dossierId, id);
     const staleBefore = formatInstant(now - CLAIM_LEASE_MS);

@@ -52,9 +52,11 @@ export async function sendAndSettle(
   claimId: string,
 ): Promise<DeliveryResult> {
   const phone =
-    phoneText === null
-      ? { ok: false as const, reason: `unit ${notice.unitId} is not known` }
-      : normaliseMobile(phoneText);
+    phoneText !== null
+      ? normaliseMobile(phoneText)
+      : notice.audience === 'citizen'
+        ? { ok: false as const, reason: 'the applicant gave no phone number' }
+        : { ok: false as const, reason: `unit ${notice.unitId} is not known` };
   const textFields = { text: message.text, parts: message.parts, encoding: message.encoding };
   if (!phone.ok) {
     await deps.store.notices.settle(
