@@ -1,7 +1,9 @@
 import { CalendarRangeError, type WorkingCalendar } from '../core/calendar.ts';
 import { computeDueAt, type Limit } from '../core/clock.ts';
 import { formatInstant, type Instant } from '../core/instant.ts';
+import type { Catalogue, Procedure } from '../schemas/catalogue.ts';
 import type { DossierEvent, DossierReceived, IntakeEvent, StepSpec } from '../schemas/events.ts';
+import type { Unit } from '../schemas/records.ts';
 import { cachedUnit } from './dossiers.ts';
 import type { Deps } from './ports.ts';
 
@@ -18,15 +20,28 @@ export async function resolvePath(
   const receiving = await cachedUnit(deps, event.receivingUnitId!);
   if (!receiving)
     return { field: 'receivingUnitId', reason: `unit ${event.receivingUnitId} is not known; send unit.upserted first` };
-  const unitOf = (role: string) =>
-    role === 'receiving' ? receiving.unitId : role === 'parent' ? receiving.parentUnitId : role;
+  return pathFor(deps.catalogue, procedure, receiving);
+}
+
+/** A catalogued procedure's path for a known receiving unit: each step's unit resolved. */
+export function pathFor(
+  catalogue: Catalogue,
+  procedure: Procedure,
+  receiving: Unit,
+): { path: StepSpec[][] } | { field: string; reason: string } {
+  const unitOf = (t: Procedure['path'][number][number]) => {
+    if ('servedBy' in t) return catalogue.servedBy?.[t.servedBy]?.[receiving.unitId] ?? null;
+    return t.unit === 'receiving' ? receiving.unitId : t.unit === 'parent' ? receiving.parentUnitId : t.unit;
+  };
   const path: StepSpec[][] = [];
   for (const stage of procedure.path) {
     const steps: StepSpec[] = [];
     for (const t of stage) {
-      const unitId = unitOf(t.unit);
-      if (!unitId)
-        return { field: 'receivingUnitId', reason: `unit ${receiving.unitId} has no parent for step ${t.stepId}` };
+      const unitId = unitOf(t);
+      if (!unitId) {
+        const missing = 'servedBy' in t ? `no "${t.servedBy}" unit serving it` : 'no parent';
+        return { field: 'receivingUnitId', reason: `unit ${receiving.unitId} has ${missing} for step ${t.stepId}` };
+      }
       steps.push({ stepId: t.stepId, unitId, budget: t.budget });
     }
     path.push(steps);
