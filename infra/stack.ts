@@ -125,7 +125,7 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
     ack(
       fn,
       `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`,
-      "Queries on the table's own secondary indexes (byCheckpoint, byNoticeStatus, byWatch).",
+      "Queries on the table's own secondary indexes (byCheckpoint, byNoticeStatus, byWatch, allUnits).",
     );
     ack(
       fn,

@@ -7,7 +7,7 @@ import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.
 import { makeApiHandler } from '../functions/handlers/api.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
 import { makeDigest, makeSweep, workflowTaskHandlers } from '../functions/handlers/tasks.ts';
-import { loadCalendar, loadCatalogue, loadPolicy } from '../functions/reference/data.ts';
+import { loadCalendar, loadCatalogue, loadFeedSettings, loadPolicy } from '../functions/reference/data.ts';
 import type { PolicyFile } from '../functions/schemas/policy.ts';
 import type { TaskFunction } from '../workflows/index.ts';
 import { apiGatewayEvent } from './api-event.ts';
@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   province?: string;
   catalogue?: string;
   policy?: PolicyFile;
+  /** The national portal feed's settings (data/feeds/). @default 'vn-default' */
+  feed?: string;
   /** Keep the local table in this folder (LevelDB) instead of memory. */
   dataPath?: string;
   /**
@@ -100,9 +102,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     calendar: loadCalendar(options.province),
     catalogue: loadCatalogue(options.catalogue),
     policy: options.policy ?? loadPolicy(),
+    feed: loadFeedSettings(options.feed),
     now: () => Date.now(),
     logger,
     unitCache: new Map(),
+    unitList: null,
   };
   // The same handlers as the Lambda functions, on this stack's adapters.
   const runtime: HandlerRuntime = { logger, deps: () => deps };

@@ -22,8 +22,13 @@ export type IntakeOutcome =
   | { status: 'kept'; eventId: string; reason: string }
   | { status: 'duplicate'; eventId: string };
 
-export async function ingestEvent(deps: Deps, input: unknown): Promise<IntakeOutcome> {
-  const parsed = parseEvent(input);
+/** `contract`: 'intake' for POST /events; 'stored' for the events the feed adapter derives (see parseEvent). */
+export async function ingestEvent(
+  deps: Deps,
+  input: unknown,
+  contract: 'intake' | 'stored' = 'intake',
+): Promise<IntakeOutcome> {
+  const parsed = parseEvent(input, contract);
   if (!parsed.ok) throw new InvalidInputError(parsed.field, parsed.reason);
   const event = parsed.event;
   if (event.type === 'unit.upserted') return ingestUnit(deps, event);
@@ -131,6 +136,7 @@ async function ingestUnit(deps: Deps, event: Extract<IntakeEvent, { type: 'unit.
     updatedAt: event.at,
   });
   deps.unitCache.delete(event.unitId);
+  deps.unitList = null;
   if (put === 'duplicate') return { status: 'duplicate', eventId: event.eventId };
   if (!written)
     return {

@@ -2,11 +2,13 @@ import type { WorkingCalendar } from '../core/calendar.ts';
 import type { Instant } from '../core/instant.ts';
 import type { Audience, NoticeKind } from '../core/policy.ts';
 import type { Catalogue } from '../schemas/catalogue.ts';
+import type { FeedSettings } from '../schemas/feed-settings.ts';
 import type { PolicyFile } from '../schemas/policy.ts';
 import type {
   DossierMeta,
   DossierOutcome,
   DossierSnapshot,
+  FeedState,
   NoticeRecord,
   NoticeSettlement,
   NoticeStatus,
@@ -75,6 +77,15 @@ export interface NoticeStore {
 export interface UnitStore {
   upsert(unit: Unit): Promise<boolean>;
   get(unitId: string): Promise<Unit | null>;
+  /** Every unit (the feed finds units by name). */
+  list(): Promise<Unit[]>;
+}
+
+/** What the national portal's feed last saw of each dossier (docs/law.md §7). */
+export interface FeedStore {
+  get(dossierId: string): Promise<FeedState | null>;
+  /** Writes the state if the stored one still has `state.revision - 1` (none for revision 1); false if another writer was first. */
+  save(state: FeedState): Promise<boolean>;
 }
 
 export interface Store {
@@ -82,6 +93,7 @@ export interface Store {
   dossiers: DossierStore;
   notices: NoticeStore;
   units: UnitStore;
+  feed: FeedStore;
 }
 
 /** Answers to a step's wait (`.waitForTaskToken`). 'gone': the wait already ended (timed out, finished). */
@@ -140,9 +152,13 @@ export interface Deps {
   calendar: WorkingCalendar;
   catalogue: Catalogue;
   policy: PolicyFile;
+  /** The province's settings for the national portal's feed. */
+  feed: FeedSettings;
   /** The clock: real time on AWS, real or simulated time locally. */
   now(): Instant;
   logger: Logger;
   /** Units read recently (heads and parents change rarely): see cachedUnit. */
   unitCache: Map<string, { unit: Unit | null; until: Instant }>;
+  /** Every unit, read recently (the feed's name lookups); emptied when a unit is upserted. */
+  unitList: { units: Unit[]; until: Instant } | null;
 }

@@ -33,20 +33,24 @@ export function presentSheet(sheet: ControlSheet) {
 }
 
 /**
- * GET /dossiers/{id}: the control sheet now, and the sweeper's quarantine when it gave up on the
- * dossier (its stored data may no longer fold: the quarantine is then what there is to show).
+ * GET /dossiers/{id}: the control sheet now, the sweeper's quarantine when it gave up on the dossier
+ * (its stored data may no longer fold: the quarantine is then what there is to show), and the feed's
+ * findings.
  */
 export async function getDossierSheet(deps: Deps, dossierId: string) {
-  const meta = await deps.store.dossiers.get(dossierId);
+  const [meta, feed] = await Promise.all([deps.store.dossiers.get(dossierId), deps.store.feed.get(dossierId)]);
   const quarantine = meta?.quarantine ? { quarantine: meta.quarantine } : {};
+  // What the national portal's feed found wrong (docs/law.md §7); empty for a dossier sent as events.
+  const findings = feed?.findings ?? [];
   let events: Awaited<ReturnType<typeof dossierEvents>>;
   try {
     events = await dossierEvents(deps, dossierId);
   } catch (err) {
-    if (err instanceof StoredDataError && meta?.quarantine) return { dossierId, status: meta.status, ...quarantine };
+    if (err instanceof StoredDataError && meta?.quarantine)
+      return { dossierId, status: meta.status, ...quarantine, findings };
     throw err;
   }
   const state = foldDossier(deps.calendar, events);
   if (!state) throw new DossierNotFoundError(`dossier ${dossierId} is not known`);
-  return { ...presentSheet(controlSheet(deps.calendar, state, deps.now())), ...quarantine };
+  return { ...presentSheet(controlSheet(deps.calendar, state, deps.now())), ...quarantine, findings };
 }

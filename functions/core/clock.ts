@@ -61,6 +61,26 @@ export function computeDueAt(calendar: WorkingCalendar, receivedAt: Instant, lim
     : calendar.addWorkingMinutes(effective, limit.amount * 60);
 }
 
+/**
+ * The limit that ends at an appointment, counted from a receipt: whole working days when the
+ * appointment is the close of a working day (docs/law.md §3), else the working hours up to it, rounded
+ * up. For a procedure dunghan has no catalogue entry for, the feed's appointment is all it knows.
+ * An appointment outside working hours counts from the last working instant before it. Null when the
+ * appointment is not after the effective receipt.
+ */
+export function limitEndingAt(calendar: WorkingCalendar, receivedAt: Instant, appointmentAt: Instant): Limit | null {
+  const effective = calendar.nextWorkingInstant(receivedAt);
+  const due = calendar.instantAtWorked(calendar.workedBefore(appointmentAt));
+  const minutes = calendar.workingMinutesBetween(effective, due);
+  if (minutes <= 0) return null;
+  for (let n = 1; n <= 366; n++) {
+    const close = calendar.closeOfNthWorkingDayAfter(effective, n);
+    if (close === due) return { amount: n, unit: 'days' };
+    if (close > due) break;
+  }
+  return { amount: Math.ceil(minutes / 60), unit: 'hours' };
+}
+
 /** The working-minute budget a limit grants from an (effective) start instant. */
 export function budgetMinutesFor(calendar: WorkingCalendar, startAt: Instant, limit: Limit): number {
   const effective = calendar.nextWorkingInstant(startAt);

@@ -63,6 +63,42 @@ export function parseInstant(text: string): Instant {
   return utc.setUTCFullYear(year) - offsetMs;
 }
 
+/**
+ * Parses the national portal's instant: `yyyyMMddHHmmss`, local time in Asia/Ho_Chi_Minh, no offset
+ * (docs/law.md §7). The portal's form is always local, so the offset is known: +07:00.
+ */
+export function parseLocalCompact(text: string): Instant {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (!m) {
+    throw new InvalidInstantError(
+      `"${clip(text)}" is not a yyyyMMddHHmmss instant (14 digits, local time in Asia/Ho_Chi_Minh)`,
+    );
+  }
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12) throw new InvalidInstantError(`"${text}" has month ${month}`);
+  if (day < 1 || day > daysInMonth(year, month))
+    throw new InvalidInstantError(`"${text}" has day ${day}, not in ${year}-${pad2(month)}`);
+  if (hour > 23 || minute > 59 || second > 59) throw new InvalidInstantError(`"${text}" has an impossible time of day`);
+  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  return utc.setUTCFullYear(year) - VN_OFFSET_MS;
+}
+
+/** An instant in the portal's form, `yyyyMMddHHmmss` local time (seconds truncated from milliseconds). */
+export function formatLocalCompact(t: Instant): string {
+  const d = new Date(t + VN_OFFSET_MS);
+  return (
+    `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}` +
+    `${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}`
+  );
+}
+
 /** Formats an instant as ISO-8601 at +07:00, e.g. "2026-02-26T17:00:00+07:00". */
 export function formatInstant(t: Instant): string {
   const d = new Date(t + VN_OFFSET_MS);

@@ -2,8 +2,10 @@ import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError } from '../app/errors.ts';
+import { ingestFeed } from '../app/feed.ts';
 import { type IntakeOutcome, ingestEvent } from '../app/intake.ts';
 import { getDossierSheet } from '../app/sheet.ts';
+import { DVCQG_SERVICES } from '../schemas/dvcqg.ts';
 import { IdSchema } from '../schemas/events.ts';
 import { httpErrors, json, PayloadTooLargeError, RouteNotFoundError } from './http-errors.ts';
 import { type HandlerRuntime, observed } from './runtime.ts';
@@ -11,10 +13,11 @@ import { type HandlerRuntime, observed } from './runtime.ts';
 /**
  * The intake API (API Gateway REST on AWS; the local server sends the same events to the same handler):
  *   POST /events          one event (the contract in functions/schemas/events.ts)
- *   GET  /dossiers/{id}   the dossier's control sheet (Form 06) now
+ *   GET  /dossiers/{id}   the dossier's control sheet (Form 06) now, with the feed's findings
+ *   POST /dvcqg/DongBoHoSoMC, /dvcqg/CapNhatTienDoHoSoMC   the national portal's feed (docs/law.md §7)
  */
 
-/** Bodies over this size are refused before parsing (API Gateway allows 10 MB; an event is small). */
+/** Bodies over this size are refused before parsing (API Gateway allows 10 MB; an event is small; the feed batches). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** API Gateway's REST event (the local server builds the same). */
@@ -60,6 +63,13 @@ export function makeApiHandler(runtime: HandlerRuntime) {
       path: '/dossiers/{id}',
       handler: async (event: ApiEvent) => json(200, await getDossierSheet(runtime.deps(), dossierIdOf(event))),
     },
+    // The portal answers 200 with a result per item: one bad item never refuses the others.
+    ...DVCQG_SERVICES.map((service) => ({
+      method: 'POST' as const,
+      path: `/dvcqg/${service}`,
+      handler: async (event: ApiEvent) =>
+        json(200, await ingestFeed(runtime.deps(), service, jsonBody(event, MAX_BODY_BYTES))),
+    })),
   ];
   const router = httpRouterHandler<ApiEvent, APIGatewayProxyResult>({
     routes,

@@ -8,7 +8,7 @@ import { SfnCallbacks, SfnExecutions } from '../adapters/sfn.ts';
 import { SnsNotifier } from '../adapters/sns.ts';
 import type { Deps } from '../app/ports.ts';
 import type { HandlerRuntime } from '../handlers/runtime.ts';
-import { loadCalendar, loadCatalogue, loadPolicy } from '../reference/data.ts';
+import { loadCalendar, loadCatalogue, loadFeedSettings, loadPolicy } from '../reference/data.ts';
 import { describeZodError } from '../schemas/errors.ts';
 
 /**
@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   PROVINCE_ID: z.string().min(1).default('vn-default'),
   CATALOGUE_ID: z.string().min(1).default('vn-sample'),
   POLICY_ID: z.string().min(1).default('vn-default'),
+  FEED_ID: z.string().min(1).default('vn-default'),
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
   SMS_SENDER_ID: z.string().max(11).optional(),
 });
@@ -60,9 +61,11 @@ export function awsDeps(): Deps {
     calendar: loadCalendar(env.PROVINCE_ID),
     catalogue: loadCatalogue(env.CATALOGUE_ID),
     policy: loadPolicy(env.POLICY_ID),
+    feed: loadFeedSettings(env.FEED_ID),
     now: () => Date.now(),
     logger,
     unitCache: new Map(),
+    unitList: null,
   };
   deps = built;
   return built;

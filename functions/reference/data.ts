@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import feedDaklak from '../../data/feeds/daklak.json' with { type: 'json' };
+import feedVnDefault from '../../data/feeds/vn-default.json' with { type: 'json' };
 import vn2025 from '../../data/holidays/vn/2025.json' with { type: 'json' };
 import vn2026 from '../../data/holidays/vn/2026.json' with { type: 'json' };
 import vn2027 from '../../data/holidays/vn/2027.json' with { type: 'json' };
 import vnPolicy from '../../data/policies/vn-default.json' with { type: 'json' };
+import daklakProcedures from '../../data/procedures/daklak.json' with { type: 'json' };
 import vnSample from '../../data/procedures/vn-sample.json' with { type: 'json' };
 import vnDefault from '../../data/provinces/vn-default.json' with { type: 'json' };
 import { WorkingCalendar } from '../core/calendar.ts';
@@ -14,6 +17,7 @@ import {
 } from '../schemas/calendar.ts';
 import { type Catalogue, CatalogueSchema } from '../schemas/catalogue.ts';
 import { describeZodError } from '../schemas/errors.ts';
+import { type FeedSettings, FeedSettingsSchema } from '../schemas/feed-settings.ts';
 import { type PolicyFile, PolicyFileSchema } from '../schemas/policy.ts';
 
 /**
@@ -31,6 +35,7 @@ export const PROVINCE_FILES: Readonly<Record<string, unknown>> = {
 };
 
 export const CATALOGUE_FILES: Readonly<Record<string, unknown>> = {
+  'data/procedures/daklak.json': daklakProcedures,
   'data/procedures/vn-sample.json': vnSample,
 };
 
@@ -38,9 +43,15 @@ export const POLICY_FILES: Readonly<Record<string, unknown>> = {
   'data/policies/vn-default.json': vnPolicy,
 };
 
+export const FEED_FILES: Readonly<Record<string, unknown>> = {
+  'data/feeds/daklak.json': feedDaklak,
+  'data/feeds/vn-default.json': feedVnDefault,
+};
+
 export const DEFAULT_PROVINCE = 'vn-default';
 export const DEFAULT_POLICY_ID = 'vn-default';
 export const DEFAULT_CATALOGUE = 'vn-sample';
+export const DEFAULT_FEED = 'vn-default';
 
 export class ReferenceDataError extends Error {
   override readonly name = 'ReferenceDataError';
@@ -78,6 +89,15 @@ export function loadPolicy(id: string = DEFAULT_POLICY_ID): PolicyFile {
     if (policy.id === id) return policy;
   }
   throw new ReferenceDataError(`no escalation policy "${id}" in data/policies`);
+}
+
+/** A province's settings for the national portal's feed (unit aliases, the provincial office). */
+export function loadFeedSettings(id: string = DEFAULT_FEED): FeedSettings {
+  for (const [file, data] of Object.entries(FEED_FILES)) {
+    const settings = parseFile(file, data, FeedSettingsSchema);
+    if (settings.id === id) return settings;
+  }
+  throw new ReferenceDataError(`no feed settings "${id}" in data/feeds`);
 }
 
 const cache = new Map<string, WorkingCalendar>();

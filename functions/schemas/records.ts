@@ -115,3 +115,89 @@ export interface NoticeSettlement {
   encoding?: string;
   reason?: string;
 }
+
+/**
+ * What the national portal's feed (docs/law.md §7) found wrong about a dossier: the feed's appointment
+ * differs from the due the law gives (`due.mismatch`), or it names a unit dunghan does not know
+ * (`unit.unmapped`, with the unit the dossier was attributed to instead). Shown, never acted on.
+ */
+export const FindingSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('due.mismatch'),
+    findingId: z.string().min(1),
+    dossierId: z.string().min(1),
+    /** When the snapshot that stated this appointment arrived. */
+    at: Iso,
+    /** NgayHenTra as the feed states it, and the statutory due dunghan computes (and enforces). */
+    feedDueAt: Iso,
+    dueAt: Iso,
+    /** Working minutes from dunghan's due to the feed's: negative when the feed's is earlier. */
+    workingMinutes: z.number(),
+  }),
+  z.object({
+    kind: z.literal('unit.unmapped'),
+    findingId: z.string().min(1),
+    dossierId: z.string().min(1),
+    at: Iso,
+    /** The feed field that named it (DonViXuLy, madonvi, PhongBanXuLy) and the name as sent. */
+    field: z.string().min(1),
+    name: z.string(),
+    /** The unit the dossier (or the row) was attributed to instead; null when none is known. */
+    attributedTo: z.string().nullable(),
+    reason: z.string(),
+  }),
+]);
+export type Finding = z.output<typeof FindingSchema>;
+
+const Epoch = z.number();
+
+/** The feed's record of a dossier: what dunghan last saw of it, and what it derived from it. */
+export const FeedStateSchema = z.object({
+  dossierId: z.string().min(1),
+  /** Incremented at every write: a write is conditional on the revision it read. */
+  revision: z.number().int().min(0),
+  /** The last snapshot applied: the latest event instant it carried orders snapshots. */
+  snapshot: z
+    .object({
+      latestAt: Epoch.nullable(),
+      digest: z.string(),
+      status: z.string(),
+      appointmentAt: Epoch.nullable(),
+      at: Epoch,
+      /** The item as sent, unknown fields included: ignored is not lost. */
+      raw: z.string(),
+    })
+    .nullable(),
+  /** The dossier.received derived from the first snapshot with a status of 2 or more. */
+  receipt: z
+    .object({
+      eventId: z.string(),
+      at: Epoch,
+      receivingUnitId: z.string(),
+      catalogued: z.boolean(),
+      steps: z.array(z.object({ stepId: z.string(), unitId: z.string(), stage: z.number().int() })),
+    })
+    .nullable(),
+  /** The open supplement pause (requested at), and the instant up to which supplement rounds are applied. */
+  pausedAt: Epoch.nullable(),
+  roundsUntil: Epoch.nullable(),
+  /** The end derived (resolved, rejected, withdrawn, returned): later statuses change nothing. */
+  closed: z.object({ status: z.string(), at: Epoch }).nullable(),
+  /** Who held the dossier from when (progress rows), and the step each hold took. */
+  holds: z.array(z.object({ unitId: z.string(), from: Epoch, lastAt: Epoch, stepId: z.string().nullable() })),
+  /** Steps whose completion was derived, and when. */
+  completed: z.record(z.string(), Epoch),
+  /** Progress rows seen, by a key of their content (a row twice counts once); applied once the dossier is received. */
+  rows: z.array(
+    z.object({
+      key: z.string(),
+      unitName: z.string().nullable(),
+      from: Epoch,
+      at: Epoch,
+      applied: z.boolean(),
+      raw: z.string(),
+    }),
+  ),
+  findings: z.array(FindingSchema),
+});
+export type FeedState = z.output<typeof FeedStateSchema>;

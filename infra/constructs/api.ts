@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DVCQG_SERVICES } from '../../functions/schemas/dvcqg.ts';
 import { DunghanFunction } from './function.ts';
 
 export interface IntakeApiProps {
@@ -16,7 +17,8 @@ export interface IntakeApiProps {
 
 /**
  * The intake API: REST, IAM (SigV4) authorisation on every method, request validation, throttling,
- * access logs (no bodies: they hold names and phone numbers), X-Ray. The ingest function behind it.
+ * access logs (no bodies: they hold names and phone numbers), X-Ray. The ingest function behind it
+ * serves both doors: dunghan's events, and the national portal's feed (docs/law.md §7).
  */
 export class IntakeApi extends Construct {
   readonly api: apigw.RestApi;
@@ -27,7 +29,7 @@ export class IntakeApi extends Construct {
     this.ingest = new DunghanFunction(this, 'ingest', {
       entry: 'functions/main/api.ts',
       handler: 'handler',
-      description: 'dunghan: POST /events, GET /dossiers/{id}',
+      description: 'dunghan: POST /events, GET /dossiers/{id}, POST /dvcqg/{DongBoHoSoMC,CapNhatTienDoHoSoMC}',
       key: props.key,
     })
       .bindTable(props.table, 'readWrite')
@@ -92,5 +94,19 @@ export class IntakeApi extends Construct {
       .addResource('dossiers')
       .addResource('{id}')
       .addMethod('GET', integration, { requestValidator, requestParameters: { 'method.request.path.id': true } });
+    // The portal's feed: its envelope or a bare array of items; the handler reads each item.
+    const feedModel = this.api.addModel('dvcqg-feed', {
+      contentType: 'application/json',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        title: 'dunghanDvcqgFeed',
+        type: [apigw.JsonSchemaType.OBJECT, apigw.JsonSchemaType.ARRAY],
+      },
+    });
+    const dvcqg = this.api.root.addResource('dvcqg');
+    for (const service of DVCQG_SERVICES)
+      dvcqg
+        .addResource(service)
+        .addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': feedModel } });
   }
 }

@@ -121,7 +121,7 @@ describe('the AWS stack', () => {
 
   it('authorises every API method with IAM, validates requests, throttles and logs access', () => {
     const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    expect(methods.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST', 'POST']);
     for (const [, m] of methods)
       expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
@@ -354,6 +354,43 @@ describe('the AWS stack', () => {
         new RegExp(`^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/`),
       );
     }
+  });
+
+  it("serves the national portal's feed beside /events: same function, IAM, validator and body model kind", () => {
+    const paths = new Map<string, string>();
+    const pathOf = (id: string): string => {
+      const known = paths.get(id);
+      if (known !== undefined) return known;
+      const r = resources[id]!.Properties!;
+      const parent = resolve(r.ParentId);
+      const path = `${parent.startsWith('<') && resources[parent.slice(1, -1)] ? pathOf(parent.slice(1, -1)) : ''}/${r.PathPart}`;
+      paths.set(id, path);
+      return path;
+    };
+    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => ({
+      path: pathOf(resolve(m.Properties!.ResourceId).slice(1, -1)),
+      m: m.Properties!,
+    }));
+    const byPath = new Map(methods.map((x) => [`${x.m.HttpMethod} ${x.path}`, x.m]));
+    expect([...byPath.keys()].sort()).toEqual([
+      'GET /dossiers/{id}',
+      'POST /dvcqg/CapNhatTienDoHoSoMC',
+      'POST /dvcqg/DongBoHoSoMC',
+      'POST /events',
+    ]);
+    const events = byPath.get('POST /events')!;
+    for (const route of ['POST /dvcqg/DongBoHoSoMC', 'POST /dvcqg/CapNhatTienDoHoSoMC']) {
+      const m = byPath.get(route)!;
+      expect(m.AuthorizationType, route).toBe('AWS_IAM');
+      expect(resolve(m.RequestValidatorId), route).toBe(resolve(events.RequestValidatorId));
+      expect(resolve((m.Integration as { Uri: unknown }).Uri), route).toBe(
+        resolve((events.Integration as { Uri: unknown }).Uri),
+      );
+    }
+    const models = ofType('AWS::ApiGateway::Model').map(
+      ([, m]) => m.Properties!.Schema as { title: string; type: unknown },
+    );
+    expect(models.find((m) => m.title === 'dunghanDvcqgFeed')?.type).toEqual(['object', 'array']);
   });
 
   it('outputs the API URL, table name, state machine ARN and topic ARN', () => {

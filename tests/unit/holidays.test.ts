@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, isoDateOf, weekdayOf } from '../../functions/core/instant.ts';
 import {
   CATALOGUE_FILES,
+  FEED_FILES,
   HOLIDAY_FILES,
   holidayYears,
   loadCatalogue,
+  loadFeedSettings,
   loadPolicy,
   POLICY_FILES,
   PROVINCE_FILES,
@@ -40,6 +42,8 @@ describe('holiday data', () => {
     expect(loadCatalogue().procedures.length).toBeGreaterThan(0);
     expect(Object.keys(POLICY_FILES).sort()).toEqual(onDisk('data/policies'));
     expect(Object.keys(SIMULATION_FILES).sort()).toEqual(onDisk('data/simulations'));
+    expect(Object.keys(FEED_FILES).sort()).toEqual(onDisk('data/feeds'));
+    for (const file of Object.keys(FEED_FILES)) expect(loadFeedSettings(file.slice(11, -5)).id).toBeTruthy();
     expect(loadProvince().communes.length).toBe(102);
     expect(loadPolicy().defaults.warningShare).toBe(0.75);
   });

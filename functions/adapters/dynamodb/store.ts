@@ -3,6 +3,7 @@ import type { Store } from '../../app/ports.ts';
 import { TableClient } from './client.ts';
 import { DynamoDossierStore } from './dossiers.ts';
 import { DynamoEventStore } from './events.ts';
+import { DynamoFeedStore } from './feed.ts';
 import { DynamoNoticeStore } from './notices.ts';
 import { DynamoUnitStore } from './units.ts';
 
@@ -13,6 +14,7 @@ export class DynamoStore implements Store {
   readonly dossiers: DynamoDossierStore;
   readonly notices: DynamoNoticeStore;
   readonly units: DynamoUnitStore;
+  readonly feed: DynamoFeedStore;
 
   constructor(tableName: string, clientConfig: DynamoDBClientConfig = {}) {
     this.table = new TableClient(tableName, clientConfig);
@@ -20,5 +22,6 @@ export class DynamoStore implements Store {
     this.dossiers = new DynamoDossierStore(this.table);
     this.notices = new DynamoNoticeStore(this.table);
     this.units = new DynamoUnitStore(this.table);
+    this.feed = new DynamoFeedStore(this.table);
   }
 }

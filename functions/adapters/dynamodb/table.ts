@@ -29,6 +29,8 @@ export const TABLE_KEYS = {
     // Executions under watch, by the instant they must have called again: the sweeper's dead executions.
     // Sparse: only the META of a dossier whose execution has not finalized carries gsi4pk.
     { indexName: 'byWatch', partitionKey: { name: 'gsi4pk', type: 'S' }, sortKey: { name: 'gsi4sk', type: 'S' } },
+    // Every unit, by id: the national portal's feed finds units by name among them.
+    { indexName: 'allUnits', partitionKey: { name: 'gsi5pk', type: 'S' }, sortKey: { name: 'gsi5sk', type: 'S' } },
   ] as IndexDefinition[],
 } as const;
 
@@ -38,6 +40,8 @@ export const key = {
   notice: (dossierId: string, noticeId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: `NOTICE#${noticeId}` }),
   unit: (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'META' }),
   unitEvent: (unitId: string, eventId: string) => ({ pk: `UNIT#${unitId}`, sk: `EVENT#${eventId}` }),
+  /** What the national portal's feed last saw of a dossier, in the dossier's partition. */
+  feed: (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: 'FEED' }),
 };
 
 /** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */

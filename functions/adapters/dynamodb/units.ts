@@ -13,7 +13,7 @@ export class DynamoUnitStore implements UnitStore {
     return this.table.conditionally(
       new PutCommand({
         TableName: this.table.tableName,
-        Item: { ...key.unit(unit.unitId), ...unit },
+        Item: { ...key.unit(unit.unitId), ...unit, gsi5pk: 'UNIT', gsi5sk: unit.unitId },
         ConditionExpression: 'attribute_not_exists(updatedAt) OR updatedAt <= :at',
         ExpressionAttributeValues: { ':at': unit.updatedAt },
       }),
@@ -23,5 +23,14 @@ export class DynamoUnitStore implements UnitStore {
   async get(unitId: string): Promise<Unit | null> {
     const r = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: key.unit(unitId) }));
     return r.Item ? parseItem(UnitRecordSchema, r.Item) : null;
+  }
+
+  async list(): Promise<Unit[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'allUnits',
+      KeyConditionExpression: 'gsi5pk = :u',
+      ExpressionAttributeValues: { ':u': 'UNIT' },
+    });
+    return items.map((i) => parseItem(UnitRecordSchema, i));
   }
 }
