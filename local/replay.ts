@@ -3,17 +3,21 @@ import { presentSheet } from '../functions/app/sheet.ts';
 import { controlSheet } from '../functions/core/control-sheet.ts';
 import { foldDossier } from '../functions/core/dossier.ts';
 import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
-import type { NoticeStatus } from '../functions/schemas/records.ts';
+import { DVCQG_SERVICES } from '../functions/schemas/dvcqg.ts';
+import type { Finding, NoticeStatus } from '../functions/schemas/records.ts';
 import { type LocalStackOptions, type ReplayStats, startLocalStack } from './stack.ts';
 
 /**
  * `dunghan replay`: feed events in time order on the simulated clock (each applied at its `at`),
- * run every execution, checkpoint and notice until `until`, and report what happened.
+ * run every execution, checkpoint and notice until `until`, and report what happened. With the format
+ * `dvcqg`, a line is a call of the national portal's feed (`{"at", "service", "body"}`) or an event.
  */
 
 export interface ReplayInput {
-  /** One event per line (NDJSON). */
+  /** One event per line (NDJSON); with `format: 'dvcqg'`, also feed calls. */
   lines: readonly string[];
+  /** @default 'native' */
+  format?: 'native' | 'dvcqg';
   until?: number;
   /**
    * When each event is delivered; default: at its `at`. Tests use it to deliver late, shuffled and
@@ -60,6 +64,8 @@ export interface ReplayResult {
   }[];
   rejected: { eventId: string | null; reason: string }[];
   stats: ReplayStats;
+  /** With the dvcqg format: what the feed found wrong (due.mismatch, unit.unmapped), by dossier. */
+  findings?: Finding[];
 }
 
 interface Delivery {
@@ -68,7 +74,13 @@ interface Delivery {
   eventId: string | null;
   at: number | null;
   deliverAt: number;
+  /** The route: /events, or /dvcqg/<service> for a feed call. */
+  path: string;
 }
+
+type FeedResults = {
+  results?: { index: number; MaHoSo: string | null; result: string; field?: string; reason?: string }[];
+};
 
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const rejected: ReplayResult['rejected'] = [];
@@ -83,7 +95,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       rejected.push({ eventId: null, reason: `line ${i + 1}: not JSON` });
       return;
     }
-    const p = (parsed ?? {}) as { eventId?: unknown; at?: unknown };
+    const p = (parsed ?? {}) as { eventId?: unknown; at?: unknown; service?: unknown; body?: unknown };
     const eventId = typeof p.eventId === 'string' ? p.eventId : null;
     let at: number | null = null;
     try {
@@ -91,7 +103,19 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     } catch {
       at = null; // the intake names the field
     }
-    deliveries.push({ line: i + 1, body, eventId, at, deliverAt: 0 });
+    if (input.format === 'dvcqg' && typeof p === 'object' && p !== null && 'service' in p) {
+      const line = `line ${i + 1}`;
+      if (!DVCQG_SERVICES.includes(p.service as (typeof DVCQG_SERVICES)[number]))
+        rejected.push({ eventId: null, reason: `${line}: service: must be one of ${DVCQG_SERVICES.join(', ')}` });
+      else if (at === null)
+        rejected.push({ eventId: null, reason: `${line}: at: must be an ISO-8601 instant with an offset` });
+      else {
+        const path = `/dvcqg/${p.service as string}`;
+        deliveries.push({ line: i + 1, body: JSON.stringify(p.body ?? null), eventId: null, at, deliverAt: 0, path });
+      }
+      return;
+    }
+    deliveries.push({ line: i + 1, body, eventId, at, deliverAt: 0, path: '/events' });
   });
   // Loops, not Math.min(...xs): a month of a province is over a million events, past the call stack.
   let first = Infinity;
@@ -119,13 +143,20 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       if (d.deliverAt > until) break;
       await clock.advanceTo(d.deliverAt);
       input.onProgress?.(delivered++, deliveries.length, clock.now());
-      const response = await stack.request('POST', '/events', d.body);
-      const body = JSON.parse(response.body) as { field?: string; reason?: string };
-      if (response.statusCode >= 400) {
-        rejected.push({
-          eventId: d.eventId,
-          reason: body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`),
-        });
+      const response = await stack.request('POST', d.path, d.body);
+      const body = JSON.parse(response.body) as { field?: string; reason?: string } & FeedResults;
+      if (d.path !== '/events' && response.statusCode < 400) {
+        for (const r of body.results ?? []) {
+          if (r.result === 'accepted' && r.MaHoSo !== null) seenDossiers.add(r.MaHoSo);
+          else if (r.result === 'refused')
+            rejected.push({
+              eventId: null,
+              reason: `line ${d.line}: ${d.path.slice(7)} item ${r.index}${r.MaHoSo ? ` (MaHoSo ${r.MaHoSo})` : ''}: ${r.field}: ${r.reason}`,
+            });
+        }
+      } else if (response.statusCode >= 400) {
+        const reason = body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`);
+        rejected.push({ eventId: d.eventId, reason: d.path === '/events' ? reason : `line ${d.line}: ${reason}` });
       } else {
         const dossierId = (JSON.parse(d.body) as { dossierId?: unknown }).dossierId;
         if (typeof dossierId === 'string') seenDossiers.add(dossierId);
@@ -184,7 +215,11 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       }
     }
     notices.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.noticeId.localeCompare(b.noticeId));
-    return { dossiers, notices, rejected, stats: stack.stats() };
+    if (input.format !== 'dvcqg') return { dossiers, notices, rejected, stats: stack.stats() };
+    const findings: Finding[] = [];
+    for (const dossierId of [...seenDossiers].sort())
+      findings.push(...((await deps.store.feed.get(dossierId))?.findings ?? []));
+    return { dossiers, notices, rejected, stats: stack.stats(), findings };
   } finally {
     await stack.close();
   }
