@@ -315,11 +315,13 @@ export interface HandOverRow {
 }
 
 /**
- * A progress row: who holds the dossier from when. Rows of one unit with the same start are one hold
- * (several actions); a new hold takes an open step of the current stage at that unit, or else the
- * first later step at that unit, and then the steps before it are completed: each at the last action
- * of the hold that took it, or at the hand-over when none is recorded. A unit not on the remaining
- * path moves nothing: its time stays with the step that holds the dossier.
+ * A progress row: who holds the dossier from when. The feed has one holder at a time; a path may run
+ * steps in parallel. Rows of one unit with the same start are one hold (several actions). A new hold
+ * takes an open step of the current stage at that unit; or, when that unit's step of the stage is
+ * taken already, the dossier came back to it: the other steps of the stage it went to are done; or
+ * else it takes the first later step at that unit, and the steps before it are done. A step done so
+ * ends at the last action of the hold that took it, or at the hand-over when none is recorded. A
+ * unit not on the remaining path moves nothing: its time stays with the step that holds the dossier.
  */
 export function deriveHandOver(st: FeedState, row: HandOverRow): DerivedEvent[] {
   if (!st.receipt || st.closed || row.unitId === null) return [];
@@ -332,25 +334,29 @@ export function deriveHandOver(st: FeedState, row: HandOverRow): DerivedEvent[] 
   if (open.length === 0) return [];
   const current = Math.min(...open.map((x) => x.stage));
   const holdOf = (stepId: string) => st.holds.find((h) => h.stepId === stepId);
-  const here = open.find((x) => x.stage === current && x.unitId === row.unitId && !holdOf(x.stepId));
-  const later = here ? undefined : open.find((x) => x.stage > current && x.unitId === row.unitId);
+  const inStage = open.filter((x) => x.stage === current);
+  const here = inStage.find((x) => x.unitId === row.unitId && !holdOf(x.stepId));
+  const returned =
+    here || !inStage.some((x) => x.unitId === row.unitId)
+      ? []
+      : inStage.filter((x) => x.unitId !== row.unitId && holdOf(x.stepId));
+  const later = here || returned.length ? undefined : open.find((x) => x.stage > current && x.unitId === row.unitId);
+  const done = later ? open.filter((o) => o.stage < later.stage) : returned;
   const events: DerivedEvent[] = [];
-  if (later) {
-    for (const x of open.filter((o) => o.stage < later.stage)) {
-      const h = holdOf(x.stepId);
-      const at = h && h.lastAt > h.from && h.lastAt <= row.from ? h.lastAt : row.from;
-      events.push({
-        event: {
-          eventId: feedEventId(st.dossierId, `${x.stepId}:completed`, at),
-          type: 'step.completed',
-          at: formatInstant(at),
-          dossierId: st.dossierId,
-          stepId: x.stepId,
-        },
-        field: 'ThoiDiemXuLy',
-      });
-      st.completed[x.stepId] = at;
-    }
+  for (const x of done) {
+    const h = holdOf(x.stepId);
+    const at = h && h.lastAt > h.from && h.lastAt <= row.from ? h.lastAt : row.from;
+    events.push({
+      event: {
+        eventId: feedEventId(st.dossierId, `${x.stepId}:completed`, at),
+        type: 'step.completed',
+        at: formatInstant(at),
+        dossierId: st.dossierId,
+        stepId: x.stepId,
+      },
+      field: 'ThoiDiemXuLy',
+    });
+    st.completed[x.stepId] = at;
   }
   st.holds.push({ unitId: row.unitId, from: row.from, lastAt: row.at, stepId: (here ?? later)?.stepId ?? null });
   return events;

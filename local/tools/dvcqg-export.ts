@@ -10,8 +10,8 @@ import { loadCalendar } from '../../functions/reference/data.ts';
  * for a stream of dunghan events, as `dunghan replay --format dvcqg` reads it: per dossier a
  * DongBoHoSoMC snapshot at each change of status (2 received, 4 processing, 5 supplement requested and
  * back to 4, 9 processed, 10 returned, 3 refused) and CapNhatTienDoHoSoMC rows as each unit takes the
- * dossier and finishes its step; units and officers' apologies, which the feed does not carry, stay
- * native lines. Its purpose: the same dossiers through the feed must end as they end natively.
+ * dossier, finishes its step, or takes it back from a parallel step that ended; units and officers'
+ * apologies, which the feed does not carry, stay native lines. Its purpose: the same dossiers through the feed must end as they end natively.
  *
  *   npx tsx local/tools/dvcqg-export.ts <events.ndjson> <export.ndjson>
  */
@@ -143,7 +143,11 @@ export function exportDvcqg(lines: readonly string[], calendar: WorkingCalendar)
         const stepId = e.stepId as string;
         const k = stageOf.get(stepId)!;
         done.set(stepId, t);
-        row(unitOf.get(stepId)!, opened[k]!, t, 'Hoàn thành xử lý', '4');
+        const unitId = unitOf.get(stepId)!;
+        row(unitId, opened[k]!, t, 'Hoàn thành xử lý', '4');
+        // One holder at a time: a parallel step that ends first hands the dossier back to a sibling's unit.
+        const sibling = path[k]!.find((s) => !done.has(s.stepId) && s.unitId !== unitId);
+        if (sibling) row(sibling.unitId, t, t, 'Nhận lại hồ sơ', '4');
         if (path[k]!.every((s) => done.has(s.stepId))) {
           if (k + 1 < path.length) openStage(k + 1, t);
           else snapshot('9', t, { NgayKetThucXuLy: compact(t) });

@@ -23,6 +23,10 @@ export interface ReplayComparison {
   /** The first differences, for reading. */
   examples: { dossierId: string; field: string; left: unknown; right: unknown }[];
   notices: Record<string, [number, number]>;
+  /** Notices alike in id, unit, status and instant sent, and those of one replay only. */
+  sameNotices: number;
+  noticesOnlyLeft: number;
+  noticesOnlyRight: number;
 }
 
 export function compareReplays(left: ReplayResult, right: ReplayResult): ReplayComparison {
@@ -59,5 +63,18 @@ export function compareReplays(left: ReplayResult, right: ReplayResult): ReplayC
       counts[i === 0 ? 0 : 1] += 1;
       notices[k] = counts;
     }
-  return { dossiers: left.dossiers.length, same, differing, examples, notices };
+  const key = (n: ReplayResult['notices'][number]) => `${n.noticeId}|${n.unitId}|${n.status}|${n.at}`;
+  const leftKeys = new Set(left.notices.map(key));
+  const rightKeys = new Set(right.notices.map(key));
+  const sameNotices = [...leftKeys].filter((k) => rightKeys.has(k)).length;
+  return {
+    dossiers: left.dossiers.length,
+    same,
+    differing,
+    examples,
+    notices,
+    sameNotices,
+    noticesOnlyLeft: leftKeys.size - sameNotices,
+    noticesOnlyRight: rightKeys.size - sameNotices,
+  };
 }

@@ -288,6 +288,21 @@ describe('progress rows: who holds the dossier from when', () => {
     expect(st.holds.map((h) => h.stepId)).toEqual(['receive', 'land', 'tax', 'sign']);
   });
 
+  it('in a parallel stage, the dossier coming back to a sibling’s unit ends the other steps it went to', () => {
+    const st = received();
+    deriveHandOver(st, row('xa', '2026-03-02T08:00:00+07:00'));
+    deriveHandOver(st, row('vpdk', '2026-03-03T08:00:00+07:00'));
+    deriveHandOver(st, row('thue', '2026-03-04T08:00:00+07:00'));
+    // The tax office sends its notice back to the land office: tax is done, land goes on.
+    expect(types(deriveHandOver(st, row('vpdk', '2026-03-05T10:00:00+07:00')))).toEqual([
+      'tax@2026-03-05T10:00:00+07:00',
+    ]);
+    expect(st.completed.land).toBeUndefined();
+    expect(types(deriveHandOver(st, row('xa', '2026-03-09T08:00:00+07:00')))).toEqual([
+      'land@2026-03-09T08:00:00+07:00',
+    ]);
+  });
+
   it('a unit not on the remaining path, or an unmapped one, moves nothing', () => {
     const st = received();
     expect(deriveHandOver(st, row('so', '2026-03-03T08:00:00+07:00'))).toEqual([]);
