@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table.ts';
+import { DVCQG_SERVICES } from '../../functions/schemas/dvcqg.ts';
 import { buildApp } from '../../infra/app.ts';
 import { DossierTable } from '../../infra/constructs/table.ts';
 import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS } from '../../workflows/index.ts';
@@ -379,7 +380,7 @@ describe('the AWS stack', () => {
       'POST /events',
     ]);
     const events = byPath.get('POST /events')!;
-    for (const route of ['POST /dvcqg/DongBoHoSoMC', 'POST /dvcqg/CapNhatTienDoHoSoMC']) {
+    for (const route of DVCQG_SERVICES.map((service) => `POST /dvcqg/${service}`)) {
       const m = byPath.get(route)!;
       expect(m.AuthorizationType, route).toBe('AWS_IAM');
       expect(resolve(m.RequestValidatorId), route).toBe(resolve(events.RequestValidatorId));
