@@ -3,6 +3,7 @@ import type { ExecutionEvent } from '../../local/engine.ts';
 import { replay } from '../../local/replay.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { completed, event, type Json, lines, received } from '../support/events.ts';
+import { leaks, nameNeedles, phoneNeedles } from '../support/pii.ts';
 
 /**
  * No personal data in logs, execution input or history, or error messages (execution input is ids only). A replay with
@@ -99,30 +100,6 @@ const HOSTILE: Json[] = [
   // A valid event whose id was already used for another one: a conflict, whatever it carries.
   { ...received('PII-0', '2026-03-02T09:00:00+07:00', '5 working days', PATH), applicant: APPLICANTS[1] },
 ];
-
-/** The searchable forms of a phone: its nine national digits, and the text as written. */
-const phoneNeedles = (phone: string) => [phone.replace(/\D/g, '').replace(/^(84|0)/, ''), phone];
-/** A name as written (NFC and NFD) and without its accents, as an ASCII SMS would carry it. */
-const nameNeedles = (name: string) => [
-  name,
-  name.normalize('NFD'),
-  name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D')),
-];
-
-/** Each needle found in the haystack (also with spaces, dots and dashes removed, for phones). */
-function leaks(haystack: string[], needles: string[]): string[] {
-  const found: string[] = [];
-  for (const text of haystack) {
-    const squeezed = text.replace(/[\s.\-()]/g, '');
-    for (const n of needles) {
-      if (text.includes(n) || (/^\d+$/.test(n) && squeezed.includes(n))) found.push(`${n} in ${text.slice(0, 300)}`);
-    }
-  }
-  return found;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
