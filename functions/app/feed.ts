@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { controlSheet } from '../core/control-sheet.ts';
-import { type DerivedEvent, deriveHandOver, deriveSnapshot, emptyFeedState, receivesNow } from '../core/feed.ts';
+import { type DerivedEvent, deriveSnapshot, emptyFeedState, receivesNow } from '../core/feed.ts';
+import { deriveHandOver } from '../core/feed-handover.ts';
 import { formatInstant, type Instant, MINUTE_MS } from '../core/instant.ts';
 import {
   type DvcqgService,

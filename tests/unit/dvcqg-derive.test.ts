@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  deriveHandOver,
   deriveSnapshot,
   feedEventId,
   type ReceiptPlan,
   receivesNow,
   type SnapshotDerivation,
 } from '../../functions/core/feed.ts';
+import { deriveHandOver } from '../../functions/core/feed-handover.ts';
 import { parseInstant } from '../../functions/core/instant.ts';
 import { type DvcqgSnapshot, type DvcqgStatus, parseSnapshot } from '../../functions/schemas/dvcqg.ts';
 import type { FeedState } from '../../functions/schemas/records.ts';
