@@ -3,7 +3,7 @@
  * national portal's feed those dossiers would have produced (local/tools/dvcqg-export.ts), read with
  * `--format dvcqg`: wall time of each, and per dossier whether the outcome agrees.
  *
- *   npm run bench -- dvcqg [days] [perDay]      default 10 days x 220 = about 2,200 dossiers
+ *   npm run bench -- dvcqg [days] [perDay]      default a month: 30 days x 70 = about 2,100 dossiers
  */
 import { parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
@@ -13,8 +13,8 @@ import { generateWorkload } from '../local/simulate/workload.ts';
 import { exportDvcqg } from '../local/tools/dvcqg-export.ts';
 import { compareReplays } from '../local/tools/replay-compare.ts';
 
-const days = Number(process.argv[3] ?? 10);
-const perDay = Number(process.argv[4] ?? 220);
+const days = Number(process.argv[3] ?? 30);
+const perDay = Number(process.argv[4] ?? 70);
 const calendar = loadCalendar();
 const workload = generateWorkload(loadProvince(), calendar, {
   start: parseInstant('2026-04-20T00:00:00+07:00'),

@@ -2,11 +2,14 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { DVCQG_SERVICES } from '../../functions/schemas/dvcqg.ts';
 import { readFileArgument, UsageError } from '../errors.ts';
 
 /**
  * `dunghan send <events.ndjson> --url <ApiUrl>`: posts events to the deployed intake API, signed with
- * SigV4 from the usual AWS credentials (environment, profile, SSO). One line of output per event.
+ * SigV4 from the usual AWS credentials (environment, profile, SSO). One line of output per event. A
+ * line of a national-portal feed export (`{"at", "service", "body"}`, as `replay --format dvcqg` reads)
+ * posts its body to /dvcqg/<service>.
  */
 export const sendCommand = {
   summary: 'send events from an NDJSON file to the deployed intake API, signed with your AWS credentials',
@@ -30,19 +33,33 @@ export const sendCommand = {
         : (/execute-api\.([a-z0-9-]+)\.amazonaws/.exec(base.host)?.[1] ?? process.env.AWS_REGION);
     if (!region) throw new UsageError('--region', 'is required when the URL does not name one');
     const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
-    const target = new URL('events', base);
     for (const line of text.split('\n').filter((l) => l.trim())) {
+      const { target, body } = destination(base, line);
       const request = new HttpRequest({
         method: 'POST',
         protocol: target.protocol,
         hostname: target.hostname,
         path: target.pathname,
         headers: { host: target.hostname, 'content-type': 'application/json' },
-        body: line,
+        body,
       });
       const signed = await signer.sign(request);
-      const response = await fetch(target, { method: 'POST', headers: signed.headers, body: line });
+      const response = await fetch(target, { method: 'POST', headers: signed.headers, body });
       console.log(`${response.status} ${await response.text()}`);
     }
   },
 } as const;
+
+/** Where a line goes: a feed call to its service's route with its body, anything else to /events as it is. */
+function destination(base: URL, line: string): { target: URL; body: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { target: new URL('events', base), body: line };
+  }
+  const call = parsed as { service?: unknown; body?: unknown } | null;
+  if (call && typeof call === 'object' && DVCQG_SERVICES.includes(call.service as (typeof DVCQG_SERVICES)[number]))
+    return { target: new URL(`dvcqg/${call.service as string}`, base), body: JSON.stringify(call.body ?? null) };
+  return { target: new URL('events', base), body: line };
+}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../local/bin/dunghan.mjs', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/events.ndjson', import.meta.url));
+const FEED = fileURLToPath(new URL('../../examples/dvcqg.ndjson', import.meta.url));
 
 describe('dunghan send', () => {
   it('posts each event to <url>/events signed with SigV4 for execute-api', async () => {
@@ -41,6 +42,34 @@ describe('dunghan send', () => {
         );
         expect(r.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       }
+    } finally {
+      server.close();
+    }
+  });
+
+  it("posts a national-portal feed export's calls to their routes, and its events to /events", async () => {
+    const seen: { path: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ path: req.url ?? '', body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"error_code":"0"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [BIN, 'send', FEED, '--url', `http://127.0.0.1:${port}/v1`, '--region', 'ap-southeast-1'],
+        { env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: '' } },
+      );
+      const paths = new Set(seen.map((r) => r.path));
+      expect([...paths].sort()).toEqual(['/v1/dvcqg/CapNhatTienDoHoSoMC', '/v1/dvcqg/DongBoHoSoMC', '/v1/events']);
+      // The body of a call, not the line: the envelope or the array as the one-stop system sent it.
+      const first = seen.find((r) => r.path === '/v1/dvcqg/DongBoHoSoMC')!;
+      expect(JSON.parse(first.body)).toMatchObject({ service: 'DongBoHoSoMC', data: [{ MaHoSo: 'DVC-01' }] });
     } finally {
       server.close();
     }
