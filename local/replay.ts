@@ -61,6 +61,12 @@ export interface ReplayResult {
     text: string | null;
     parts: number | null;
     reason: string | null;
+    /** The channels it went through; the digest or the batch SMS that carried it. */
+    channels: string[] | null;
+    digestId: string | null;
+    batchId: string | null;
+    /** The carrier's delivery status, as SNS logged it (not proof of delivery). */
+    delivery: { status: string; at: string; reason?: string } | null;
   }[];
   rejected: { eventId: string | null; reason: string }[];
   stats: ReplayStats;
@@ -192,7 +198,15 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         steps: sheet.steps,
       });
     }
-    const statuses: Exclude<NoticeStatus, 'sending'>[] = ['sent', 'undeliverable', 'failed', 'cancelled', 'pending'];
+    const statuses: Exclude<NoticeStatus, 'sending'>[] = [
+      'sent',
+      'undeliverable',
+      'failed',
+      'cancelled',
+      'pending',
+      'folded',
+      'batched',
+    ];
     const notices: ReplayResult['notices'] = [];
     for (const status of statuses) {
       for (const n of await deps.store.notices.byStatus(status)) {
@@ -211,6 +225,10 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
           text: n.text ?? null,
           parts: n.parts ?? null,
           reason: n.reason ?? null,
+          channels: n.channels ?? null,
+          digestId: n.digestId ?? null,
+          batchId: n.batchId ?? null,
+          delivery: n.delivery ?? null,
         });
       }
     }

@@ -5,15 +5,17 @@ import type { Deps, Notifier } from '../functions/app/ports.ts';
 import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
 import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
+import { makeDeliveryStatus } from '../functions/handlers/delivery.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
 import { makeDigest, makeSweep, workflowTaskHandlers } from '../functions/handlers/tasks.ts';
 import { loadCalendar, loadCatalogue, loadFeedSettings, loadPolicy } from '../functions/reference/data.ts';
 import type { PolicyFile } from '../functions/schemas/policy.ts';
 import type { TaskFunction } from '../workflows/index.ts';
 import { apiGatewayEvent } from './api-event.ts';
+import { deliveryLogEvent } from './delivery-log.ts';
 import { startLocalStore } from './dynamo.ts';
 import { LocalExecutions, type LocalLambda } from './engine.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type SimulatedStatus } from './outbox.ts';
 import { SimulatedTime } from './simulated-time.ts';
 import { LocalTaskTokens } from './tokens.ts';
 
@@ -41,6 +43,11 @@ export interface LocalStackOptions {
   wrapTask?: (fn: TaskFunction, lambda: LocalLambda) => LocalLambda;
   /** Minutes between sweeper runs, as the cloud's schedule; 0: no sweeper. @default 15 */
   sweepEveryMinutes?: number;
+  /**
+   * Simulated SMS delivery statuses: the outbox reports each SMS to the delivery status handler, as SNS's
+   * delivery status logs would (seconds later), failing this share of them. Off when not given.
+   */
+  deliveryFailureShare?: number;
 }
 
 export interface ReplayStats {
@@ -77,6 +84,9 @@ export interface LocalStack {
 
 export type SweepTotals = SweepResult & { runs: number; failedRuns: number };
 
+/** How long after an SMS its delivery status is logged (SNS's dwell time is seconds). */
+const DELIVERY_LOG_DELAY_MS = 5_000;
+
 /**
  * The embedded stack: dynalite in process, the workflow on aws-local-stepfunctions with every Task
  * bound to the same handlers as on AWS, task tokens in memory, SMS to the outbox, and real or
@@ -86,9 +96,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const local = await startLocalStore(options.dataPath ? { path: options.dataPath } : {});
   const logger = new Logger({ serviceName: 'dunghan-local', logLevel: options.logLevel ?? 'SILENT' });
   const tokens = new LocalTaskTokens();
+  const statusReports: SimulatedStatus[] = [];
   const outbox = new Outbox({
     ...(options.outboxFile ? { file: options.outboxFile } : {}),
     print: options.printOutbox ?? false,
+    ...(options.deliveryFailureShare !== undefined
+      ? { statuses: { failureShare: options.deliveryFailureShare, report: (s) => statusReports.push(s) } }
+      : {}),
   });
   let clock: SimulatedTime | null = null;
   const deps: Deps = {
@@ -173,6 +187,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const scheduleSweep = () =>
     later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
   if (sweepEvery > 0) scheduleSweep();
+  // SNS logs a message's delivery status seconds after it is sent; the same handler reads the lines.
+  const deliveryHandler = makeDeliveryStatus(runtime);
+  const reportStatuses = () => {
+    if (statusReports.length === 0) return;
+    const lines = statusReports.splice(0);
+    later(DELIVERY_LOG_DELAY_MS, () =>
+      runScheduled(
+        'delivery-status', // The raw subscription event: the handler's parser decodes awslogs.data (typed as decoded).
+        () => deliveryHandler(deliveryLogEvent(lines) as never, scheduledContext('delivery')),
+        2,
+        () => {},
+      ),
+    );
+  };
+  outbox.onDeliver = reportStatuses;
   const apiHandler = makeApiHandler(runtime);
   let requests = 0;
   const invokeApi = (event: APIGatewayProxyEvent) => apiHandler(event, lambdaContext('api', ++requests));

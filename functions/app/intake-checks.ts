@@ -42,7 +42,7 @@ export function pathFor(
         const missing = 'servedBy' in t ? `no "${t.servedBy}" unit serving it` : 'no parent';
         return { field: 'receivingUnitId', reason: `unit ${receiving.unitId} has ${missing} for step ${t.stepId}` };
       }
-      steps.push({ stepId: t.stepId, unitId, budget: t.budget });
+      steps.push({ stepId: t.stepId, ...(t.name ? { stepName: t.name } : {}), unitId, budget: t.budget });
     }
     path.push(steps);
   }
@@ -76,6 +76,32 @@ export function beyondCalendar(
   for (const [i, stage] of (event.path ?? []).entries()) {
     for (const [j, step] of stage.entries()) {
       if (!endsInData(step.budget)) return { field: `path.${i}.${j}.budget`, reason: beyond };
+    }
+  }
+  return null;
+}
+
+/**
+ * A step whose unit was never upserted: refused before the event is stored, since every notice about it
+ * would go nowhere (a citizen would read an apology signed with a raw id). A province loads its units
+ * first. `fromCatalogue`: the path was resolved from the procedure catalogue.
+ */
+export async function unknownUnit(
+  deps: Deps,
+  event: IntakeEvent,
+  fromCatalogue: boolean,
+): Promise<{ field: string; reason: string } | null> {
+  if (event.type !== 'dossier.received') return null;
+  for (const [i, stage] of (event.path ?? []).entries()) {
+    for (const [j, step] of stage.entries()) {
+      if (await cachedUnit(deps, step.unitId)) continue;
+      const where = fromCatalogue
+        ? ` (the catalogue path of procedure ${event.procedureCode}, step ${step.stepId})`
+        : '';
+      return {
+        field: `path[${i}][${j}].unitId`,
+        reason: `unit ${step.unitId}${where} is not known; send its unit.upserted first (a province loads its units before its dossiers)`,
+      };
     }
   }
   return null;

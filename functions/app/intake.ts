@@ -4,7 +4,8 @@ import { formatInstant } from '../core/instant.ts';
 import { type IntakeEvent, parseEvent } from '../schemas/events.ts';
 import { closedSteps, dossierEvents } from './dossiers.ts';
 import { EventConflictError, InvalidInputError, RECHECK_ERROR, UnprocessableEventError } from './errors.ts';
-import { beyondCalendar, resolvePath, serialise } from './intake-checks.ts';
+import { beyondCalendar, resolvePath, serialise, unknownUnit } from './intake-checks.ts';
+import { supplementAlarms } from './notices/supplement.ts';
 import type { Deps } from './ports.ts';
 import { WATCH_SLACK_MS } from './timing.ts';
 
@@ -41,6 +42,8 @@ export async function ingestEvent(
   }
   const beyond = beyondCalendar(deps.calendar, stored);
   if (beyond) throw new UnprocessableEventError(event.eventId, beyond.field, beyond.reason);
+  const unknown = await unknownUnit(deps, stored, event.type === 'dossier.received' && event.path === undefined);
+  if (unknown) throw new UnprocessableEventError(event.eventId, unknown.field, unknown.reason);
   const put = await deps.store.events.put(
     { dossierId: event.dossierId },
     { eventId: event.eventId, type: event.type, at: event.at, body: JSON.stringify(serialise(stored)) },
@@ -67,7 +70,12 @@ export async function ingestEvent(
     holderUnitId: sheet.holderUnitId,
     closedSteps: closedSteps(state),
   });
-  await moveWorkflow(deps, event, state, saved);
+  // A repeated supplement request owes its alarms at once: the open steps' checkpoints send them.
+  const alarms =
+    event.type === 'supplement.requested'
+      ? await supplementAlarms(deps, state, events, (at) => controlSheet(deps.calendar, state, at).holderUnitId)
+      : [];
+  await moveWorkflow(deps, event, state, saved, alarms.length > 0);
   if (duplicate) return { status: 'duplicate', eventId: event.eventId };
 
   const unapplied = state.unapplied.find((u) => u.eventId === event.eventId);
@@ -86,6 +94,7 @@ async function moveWorkflow(
   event: IntakeEvent,
   state: DossierState,
   saved: { tokens: Record<string, string>; attempt: number },
+  recheck = false,
 ): Promise<void> {
   const { tokens } = saved;
   if (event.type === 'dossier.received') {
@@ -108,8 +117,8 @@ async function moveWorkflow(
       if (event.type !== 'step.completed' || event.stepId === stepId || state.finishedAt !== null) {
         calls.push(deps.callbacks.succeed(token, { completed: true }));
       }
-    } else if (event.type === 'supplement.received' || event.type === 'apology.issued') {
-      // The clock moved: open steps re-plan their next checkpoint now.
+    } else if (event.type === 'supplement.received' || event.type === 'apology.issued' || recheck) {
+      // The clock moved (or an alarm is owed): open steps re-plan their next checkpoint now.
       calls.push(deps.callbacks.fail(token, RECHECK_ERROR, 'the dossier clock changed'));
     }
   }

@@ -9,6 +9,7 @@ import type {
   DossierOutcome,
   DossierSnapshot,
   FeedState,
+  NoticeDelivery,
   NoticeRecord,
   NoticeSettlement,
   NoticeStatus,
@@ -71,6 +72,17 @@ export interface NoticeStore {
   ): Promise<boolean>;
   release(dossierId: string, noticeId: string, claimId: string): Promise<boolean>;
   byStatus(status: Exclude<NoticeStatus, 'sending'>, sendAfterBefore?: string): Promise<NoticeRecord[]>;
+  /** The notices folded into the digests of a day (YYYY-MM-DD). */
+  foldedInto(day: string): Promise<NoticeRecord[]>;
+  /** Adds a member to a batch while it is pending (writing the batch first if new); 'closed' once claimed. */
+  join(batch: NoticeRecord, member: string): Promise<'joined' | 'closed'>;
+  /** The morning digest of a day ran to its end (the sweeper runs a day's digest again until it has). */
+  markDigestRun(day: string, at: string): Promise<void>;
+  digestRan(day: string): Promise<boolean>;
+  byMessage(messageId: string): Promise<{ dossierId: string; noticeId: string } | null>;
+  recordDelivery(dossierId: string, noticeId: string, delivery: NoticeDelivery): Promise<boolean>;
+  /** Takes one of a head's SMS of a day (idempotent per notice); false past `cap`; `cap` null: always. */
+  takeSmsSlot(unitId: string, day: string, noticeId: string, cap: number | null): Promise<boolean>;
 }
 
 /** Units of the province (heads and parents), written by their latest upsert. */
@@ -129,10 +141,18 @@ export interface OutgoingMessage {
 export interface DeliveryResult {
   status: 'sent' | 'failed' | 'undeliverable';
   reason?: string;
+  /** The provider's id of the message (SNS MessageId), matched later to its delivery status. */
+  messageId?: string;
 }
 
+/** A notice's copy for the escalation topic: ids and the text, never a phone number. */
+export type TopicMessage = Omit<OutgoingMessage, 'phone'>;
+
 export interface Notifier {
+  /** An SMS to a phone number. */
   deliver(message: OutgoingMessage): Promise<DeliveryResult>;
+  /** The escalation topic (e-mail and webhook subscribers with filter attributes). */
+  publish(message: TopicMessage): Promise<DeliveryResult>;
 }
 
 /** Structured logs (Powertools' Logger on both runtimes). Ids only: never names or phone numbers. */

@@ -1,7 +1,8 @@
-import { dayOf, formatInstant, type Instant, isoDateOf, MINUTE_MS } from '../core/instant.ts';
+import { dayOf, formatInstant, type Instant, isoDateOf, MINUTE_MS, startOfDay } from '../core/instant.ts';
 import { policyFor } from '../core/policy.ts';
 import type { DossierMeta, NoticeRecord } from '../schemas/records.ts';
 import { loadDossier } from './dossiers.ts';
+import { BATCH_PARTITION, sendDueBatches } from './notices/batch.ts';
 import { digest } from './notices/digest.ts';
 import { notify } from './notices/notify.ts';
 import type { Deps } from './ports.ts';
@@ -24,6 +25,8 @@ export interface SweepResult {
   overdueRepaired: number;
   /** Dossiers whose execution died once more after the last restart allowed: taken off the watch, with the reason. */
   quarantined: number;
+  /** Escalation batches sent (their window closed). */
+  batchesSent: number;
   /** Items left for the next sweep (a store or service error). */
   errors: number;
 }
@@ -36,6 +39,7 @@ export const noRepairs = (): SweepResult => ({
   reclaimed: 0,
   overdueRepaired: 0,
   quarantined: 0,
+  batchesSent: 0,
   errors: 0,
 });
 
@@ -81,9 +85,9 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
   };
   // Overdue dossiers are looked for once an hour (the look-back spans two runs); the rest every run.
   const overdueRun = now % (60 * MINUTE_MS) < graceMinutes * MINUTE_MS;
-  const [watched, unsettled, overdue] = await Promise.all([
+  const [watched, pendingNow, overdue] = await Promise.all([
     deps.store.dossiers.watchedBefore(formatInstant(now)),
-    deps.store.notices.byStatus('pending', cutoff),
+    deps.store.notices.byStatus('pending', formatInstant(now + 1)),
     overdueRun
       ? deps.store.dossiers.openOverdueSince(
           formatInstant(now - graceMinutes * MINUTE_MS - OVERDUE_LOOKBACK_MS),
@@ -124,6 +128,13 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     await repairOverdue(meta, formatInstant(now));
   });
 
+  // Batches of escalations whose window has closed are sent now; other notices left pending for
+  // longer than the grace (their execution's Notify did not send them) are sent here.
+  const unsettled = pendingNow.filter((n) => n.sendAfter < cutoff && !n.dossierId.startsWith(BATCH_PARTITION));
+  await each([0], async () => {
+    r.batchesSent += await sendDueBatches(deps, pendingNow);
+  });
+
   // Today's digest left unsent by a run that died is sent by running it again (each unit's once).
   const today = `DIGEST-${isoDateOf(dayOf(now))}`;
   let staleDigest = false;
@@ -139,6 +150,17 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
     if (claimed) r.reclaimed += settled;
     else r.resent += settled;
   });
+  // A digest run that died before its end (its schedule's retries spent) is run again: each unit's once.
+  const digestAt = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
+  if (
+    !staleDigest &&
+    now >= digestAt + graceMinutes * MINUTE_MS &&
+    deps.calendar.isWorkingInstant(digestAt) &&
+    deps.calendar.isWorkingInstant(now)
+  )
+    await each([0], async () => {
+      staleDigest = !(await deps.store.notices.digestRan(isoDateOf(dayOf(now))));
+    });
   if (staleDigest) await each([0], async () => void (await digest(deps)));
 
   await each(overdue, (meta) => repairOverdue(meta));

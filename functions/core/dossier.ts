@@ -56,6 +56,8 @@ const RANK: Record<DossierEvent['type'], number> = {
 
 export interface StepState {
   readonly stepId: string;
+  /** The step's Vietnamese name (the event's `stepName`, else the catalogue's), for the texts. */
+  readonly name: string | null;
   readonly unitId: string;
   readonly stage: number;
   readonly budget: Limit;
@@ -151,6 +153,7 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
     steps: received.path.flatMap((stage, i) =>
       stage.map((s) => ({
         stepId: s.stepId,
+        name: s.stepName ?? null,
         unitId: s.unitId,
         stage: i,
         budget: s.budget,

@@ -5,6 +5,10 @@ import { controlSheet } from './control-sheet.ts';
 import type { DossierState } from './dossier.ts';
 import { DAY_MS, dayOf, type Instant, MINUTE_MS, startOfDay } from './instant.ts';
 
+const HOUR_MS = 60 * MINUTE_MS;
+
+import { AUDIENCE, type Audience, type NoticeKind } from './notice-kinds.ts';
+
 /**
  * The escalation policy: which notices a dossier owes at an instant, when to look again, and when a
  * notice may be sent (citizens in daytime, heads in working time: deferred, never dropped).
@@ -12,22 +16,21 @@ import { DAY_MS, dayOf, type Instant, MINUTE_MS, startOfDay } from './instant.ts
  * is written once (conditional put) whatever retries, replays or duplicate checkpoints happen.
  */
 
-export const NOTICE_KINDS = ['step.warning', 'apology.due', 'citizen.apology', 'head.escalation', 'digest'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
-export const AUDIENCES = ['unit', 'head', 'citizen'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+export {
+  AUDIENCE,
+  AUDIENCES,
+  type Audience,
+  CHANNELS,
+  type Channel,
+  NOTICE_KINDS,
+  type NoticeKind,
+} from './notice-kinds.ts';
 
-export const AUDIENCE: Record<NoticeKind, Audience> = {
-  'step.warning': 'unit',
-  'apology.due': 'head',
-  'citizen.apology': 'citizen',
-  'head.escalation': 'head',
-  digest: 'head',
-};
-
-/** The settings for one procedure: the province's defaults with the procedure's overrides. */
+/** The settings for one procedure: the province's defaults with the procedure's overrides (channels per kind). */
 export function policyFor(policy: PolicyFile, procedureCode: string): PolicySettings {
-  return { ...policy.defaults, ...(policy.procedures[procedureCode] ?? {}) };
+  const own = policy.procedures[procedureCode];
+  if (!own) return policy.defaults;
+  return { ...policy.defaults, ...own, channels: { ...policy.defaults.channels, ...(own.channels ?? {}) } };
 }
 
 export interface UnitRef {
@@ -91,6 +94,7 @@ export function evaluatePolicy(
   now: Instant,
   stepId: string | null,
   settings: PolicySettings,
+  provincialOffice: string | null = null,
 ): Evaluation {
   const due: PlannedNotice[] = [];
   const future: Instant[] = [];
@@ -122,6 +126,8 @@ export function evaluatePolicy(
     if (stepId !== null && step.stepId !== stepId) continue;
     if (step.clock === null || step.completedAt !== null) continue;
     const c = deriveClock(calendar, step.clock, now);
+    // A step already past its own due is not warned: the apology and the escalation speak for it.
+    if (c.consumedMinutes >= c.budgetMinutes) continue;
     const threshold = share * c.budgetMinutes;
     const warnAt =
       c.consumedMinutes >= threshold
@@ -182,7 +188,7 @@ export function evaluatePolicy(
 
   // head.escalation: rung 1 when the dossier becomes overdue, then up the ladder. After a reschedule,
   // the rungs not yet due wait for the new appointment: missing it escalates straight to the next rung.
-  const ladder = escalationLadder(responsible, units);
+  const ladder = escalationLadder(responsible, units, provincialOffice);
   const days = settings.escalationDays;
   const rungAt = days.map((d) => (d === 0 ? statutoryDue : calendar.closeOfNthWorkingDayAfter(statutoryDue, d)));
   const newDue = state.apology ? sheet.dueAt : null;
@@ -229,8 +235,16 @@ function responsibleSoFar(sheet: ReturnType<typeof controlSheet>): string | null
   return worst?.unitId ?? null;
 }
 
-/** The responsible unit, its parent, then the root (the provincial office). */
-export function escalationLadder(unitId: string, units: ReadonlyMap<string, UnitRef>): string[] {
+/**
+ * The responsible unit, its parent, then the root (the provincial office). A chain that ends below the
+ * provincial office (a unit without a parent, a parent never upserted) climbs to it past its top:
+ * `provincialOffice` when it is known, as the last rung (docs/law.md §2: heads answer to the province).
+ */
+export function escalationLadder(
+  unitId: string,
+  units: ReadonlyMap<string, UnitRef>,
+  provincialOffice: string | null = null,
+): string[] {
   const chain = [unitId];
   const seen = new Set(chain);
   let cur = units.get(unitId)?.parentUnitId ?? null;
@@ -239,6 +253,8 @@ export function escalationLadder(unitId: string, units: ReadonlyMap<string, Unit
     seen.add(cur);
     cur = units.get(cur)?.parentUnitId ?? null;
   }
+  if (provincialOffice !== null && units.has(provincialOffice) && !seen.has(provincialOffice))
+    chain.push(provincialOffice);
   // Rung 2 goes to the parent, rung 3 to the root, whatever the depth.
   return chain.length <= 2 ? chain : [chain[0]!, chain[1]!, chain[chain.length - 1]!];
 }
@@ -254,16 +270,27 @@ export function checkpointSeconds(nextAt: Instant | null, now: Instant, settings
 }
 
 /**
- * The new appointment of a dunghan apology: the original due plus the remaining budgets of the open
- * steps (the longest in the current stage) and of the later stages (the longest step of each), at the
- * close of that working day; always strictly after the original.
+ * The new appointment of a dunghan apology: the remaining budgets of the open steps (the longest in the
+ * current stage) and of the later stages (the longest step of each), counted from the opening of the
+ * working day after the missed due — or after the sending day, when the apology goes out late (after
+ * downtime) — so that it is always a later working day than both, never a date in the past. A limit in
+ * days ends at the close of that working day (docs/law.md §3); a limit in hours at the instant itself,
+ * and the text then gives the time.
  */
-export function newAppointment(calendar: WorkingCalendar, state: DossierState, now: Instant): Instant {
+export function newAppointment(
+  calendar: WorkingCalendar,
+  state: DossierState,
+  now: Instant,
+  limitUnit: 'days' | 'hours',
+): Instant {
   const sheet = controlSheet(calendar, state, now);
-  const original = sheet.statutoryDueAt ?? now;
-  return calendar.closeOfWorkingDay(
-    calendar.addWorkingMinutes(original, Math.max(1, remainingWorkMinutes(state, sheet))),
-  );
+  const missed = sheet.statutoryDueAt ?? now;
+  const from = calendar.nextWorkingInstant(startOfDay(dayOf(Math.max(missed - 1, now)) + 1));
+  const at = calendar.addWorkingMinutes(from, Math.max(1, remainingWorkMinutes(state, sheet)));
+  if (limitUnit === 'days') return calendar.closeOfWorkingDay(at);
+  // A time a citizen can keep: the next full hour of working time.
+  const dayStart = startOfDay(dayOf(at));
+  return calendar.nextWorkingInstant(dayStart + Math.ceil((at - dayStart) / HOUR_MS) * HOUR_MS);
 }
 
 /** A later stage's budget in working minutes (a working day counted as 8 hours). */

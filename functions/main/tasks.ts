@@ -1,9 +1,11 @@
+import { makeDeliveryStatus } from '../handlers/delivery.ts';
 import { makeDigest, makeSweep, workflowTaskHandlers } from '../handlers/tasks.ts';
 import { awsRuntime } from './aws.ts';
 
 /**
  * The Lambda functions behind the Task states of workflows/dossier-path.asl.json, one export each
- * (bundled separately by CDK; workflows/index.ts names them), and the two scheduled functions.
+ * (bundled separately by CDK; workflows/index.ts names them), the two scheduled functions, and the
+ * subscription on SNS's SMS delivery status logs.
  */
 const tasks = workflowTaskHandlers(awsRuntime);
 
@@ -15,3 +17,4 @@ export const notifyHandler = tasks.NotifyFunctionArn;
 export const finalizeHandler = tasks.FinalizeFunctionArn;
 export const digestHandler = makeDigest(awsRuntime);
 export const sweepHandler = makeSweep(awsRuntime);
+export const deliveryStatusHandler = makeDeliveryStatus(awsRuntime);

@@ -7,6 +7,8 @@ const StepTemplateSchema = z.union(
     z
       .object({
         stepId: IdSchema,
+        /** The step's Vietnamese name, as notices say it. */
+        name: z.string().min(1).max(120).optional(),
         /** "receiving" (the unit that received the dossier), "parent" (its parent) or a fixed unit id. */
         unit: IdSchema,
         budget: LimitSchema,
@@ -15,13 +17,14 @@ const StepTemplateSchema = z.union(
     z
       .object({
         stepId: IdSchema,
+        name: z.string().min(1).max(120).optional(),
         /** A role in the catalogue's `servedBy`: the unit that serves the receiving unit (its land office branch). */
         servedBy: IdSchema,
         budget: LimitSchema,
       })
       .strict(),
   ],
-  { error: 'must be {stepId, unit, budget} or {stepId, servedBy, budget}' },
+  { error: 'must be {stepId, name?, unit, budget} or {stepId, name?, servedBy, budget}' },
 );
 
 export const ProcedureSchema = z

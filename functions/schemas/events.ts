@@ -66,7 +66,10 @@ const PersonSchema = z.object({ name: Text(120), phone: PhoneSchema }).strict();
 
 const base = { eventId: EventIdSchema, at: InstantSchema };
 
-export const StepSpecSchema = z.object({ stepId: IdSchema, unitId: IdSchema, budget: LimitSchema }).strict();
+/** A step of a path; `stepName` is its Vietnamese name, as the texts say it (the step id when absent). */
+export const StepSpecSchema = z
+  .object({ stepId: IdSchema, stepName: Text(120).optional(), unitId: IdSchema, budget: LimitSchema })
+  .strict();
 
 export const PathSchema = z
   .array(z.array(StepSpecSchema).min(1, 'a stage has at least one step').max(20), {
@@ -135,7 +138,10 @@ export const FeedDossierReceivedSchema = dossierReceived(
 const dossierEvent = <T extends string>(type: T) => ({ ...base, type: z.literal(type), dossierId: IdSchema });
 
 export const StepCompletedSchema = z.object({ ...dossierEvent('step.completed'), stepId: IdSchema }).strict();
-export const SupplementRequestedSchema = z.object({ ...dossierEvent('supplement.requested') }).strict();
+/** `unitId`: the unit that asked (default: the unit holding the dossier), named in a repeated request's alarm. */
+export const SupplementRequestedSchema = z
+  .object({ ...dossierEvent('supplement.requested'), unitId: IdSchema.optional() })
+  .strict();
 export const SupplementReceivedSchema = z.object({ ...dossierEvent('supplement.received') }).strict();
 export const ApologyIssuedSchema = z
   .object({ ...dossierEvent('apology.issued'), unitId: IdSchema, reason: Text(300), newDueAt: InstantSchema })

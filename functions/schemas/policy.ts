@@ -1,8 +1,22 @@
 import { z } from 'zod';
+import { CHANNELS, NOTICE_KINDS, type NoticeKind } from '../core/notice-kinds.ts';
 import { hhmm } from './calendar.ts';
 
 /** The escalation policy file (data/policies/<id>.json): province defaults, per-procedure overrides. */
 const share = z.number().gt(0, 'must be above 0').lt(1, 'must be below 1');
+
+/** The channels of one notice kind: at least one, each once. */
+const ChannelList = z
+  .array(z.enum(CHANNELS))
+  .min(1, 'a notice goes somewhere: name at least one channel')
+  .refine((c) => new Set(c).size === c.length, { message: 'a channel is named once' });
+
+/** Channels per notice kind (docs/law.md §6): a procedure may override some kinds, the rest are the province's. */
+const channelShape = Object.fromEntries(NOTICE_KINDS.map((k) => [k, ChannelList])) as Record<
+  NoticeKind,
+  typeof ChannelList
+>;
+export const ChannelsSchema = z.object(channelShape).strict();
 
 export const PolicySettingsSchema = z
   .object({
@@ -36,6 +50,22 @@ export const PolicySettingsSchema = z
      * depend on whether an event came a few seconds before or after its checkpoint.
      */
     decisionDelaySeconds: z.number().int().min(0).max(3600),
+    /**
+     * The sender's brand (the registered sender ID's brand name): the first word of every body, as
+     * carriers expect (docs/law.md §6).
+     */
+    brand: z.string().trim().min(1).max(20),
+    /** Where each notice kind goes: `sms`, `topic` (e-mail and webhook subscribers), `digest` (the next morning digest). */
+    channels: ChannelsSchema,
+    /** SMS a head of unit receives in one working day at most, digests included; past it a notice goes to the next digest. */
+    smsCapPerDay: z.number().int().min(1).max(100),
+    /** Escalations of one rung to the same head within this many minutes go out as one SMS listing the codes (0: none). */
+    batchMinutes: z.number().int().min(0).max(240),
+    /**
+     * A unit's morning digest is sent when it has something to act on (a notice folded into it, an overdue
+     * dossier); with this, also when it only has dossiers coming due (one SMS per such unit and day).
+     */
+    digestWhenOnlyComingDue: z.boolean(),
   })
   .strict();
 
@@ -52,7 +82,14 @@ export const PolicyFileSchema = z
       })
       .strict()
       .default({ maxRestarts: 3 }),
-    procedures: z.record(z.string(), PolicySettingsSchema.partial().strict()).default({}),
+    /**
+     * The provincial office (Văn phòng UBND tỉnh, docs/law.md §1): the last rung above a unit without a
+     * parent, and the recipient of a notice that has no reachable recipient. Used once it is upserted.
+     */
+    provincialOfficeUnitId: z.string().min(1).optional(),
+    procedures: z
+      .record(z.string(), PolicySettingsSchema.extend({ channels: ChannelsSchema.partial() }).partial().strict())
+      .default({}),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOSSIER_STATUSES, OUTCOMES } from '../core/dossier.ts';
-import { AUDIENCES, NOTICE_KINDS } from '../core/policy.ts';
+import { AUDIENCES, CHANNELS, NOTICE_KINDS } from '../core/notice-kinds.ts';
 import { EVENT_TYPES } from './events.ts';
 
 /**
@@ -73,8 +73,21 @@ export type DossierMeta = z.output<typeof DossierMetaSchema>;
 export type DossierOutcome = z.output<typeof OutcomeRecordSchema>;
 export type Quarantine = NonNullable<DossierMeta['quarantine']>;
 
-/** 'sending': claimed by one sender (claimId) between its claim and its settle. */
-export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'undeliverable', 'failed', 'cancelled'] as const;
+/**
+ * 'sending': claimed by one sender (claimId) between its claim and its settle. 'folded': gone into the
+ * recipient's next morning digest (`digestId`), by its channels or past the daily SMS cap; 'batched':
+ * gone out inside one SMS with the other escalations of its rung to the same head (`batchId`).
+ */
+export const NOTICE_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'undeliverable',
+  'failed',
+  'cancelled',
+  'folded',
+  'batched',
+] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 export type SettledStatus = Exclude<NoticeStatus, 'pending' | 'sending'>;
 
@@ -102,8 +115,26 @@ export const NoticeRecordSchema = z.object({
   reason: z.string().optional(),
   claimId: z.string().optional(),
   claimedAt: Iso.optional(),
+  /** The channels it went through (sms, topic, digest), as settled. */
+  channels: z.array(z.enum(CHANNELS)).optional(),
+  /** The digest it was folded into, or the batch SMS it went out in. */
+  digestId: z.string().optional(),
+  batchId: z.string().optional(),
+  /** A batch or a digest: the notices it carries (`<dossierId>|<noticeId>`). */
+  members: z
+    .union([z.set(z.string()), z.array(z.string())])
+    .transform((m) => [...m].sort())
+    .optional(),
+  /** The provider's id of the SMS (SNS MessageId), to match its delivery status. */
+  messageId: z.string().optional(),
+  /**
+   * The carrier's delivery status as SNS logged it: a receipt, not proof (docs/law.md §6); nothing is
+   * resent on silence or on failure.
+   */
+  delivery: z.object({ status: z.enum(['delivered', 'failed']), at: Iso, reason: z.string().optional() }).optional(),
 });
 export type NoticeRecord = z.output<typeof NoticeRecordSchema>;
+export type NoticeDelivery = NonNullable<NoticeRecord['delivery']>;
 
 /** What a send attempt settles a notice with. */
 export interface NoticeSettlement {
@@ -114,6 +145,11 @@ export interface NoticeSettlement {
   parts?: number;
   encoding?: string;
   reason?: string;
+  channels?: NoticeRecord['channels'];
+  messageId?: string;
+  batchId?: string;
+  /** Folded into this digest: listed by the digest of `unitId` on `day` (YYYY-MM-DD). */
+  digest?: { id: string; day: string; unitId: string };
 }
 
 /**

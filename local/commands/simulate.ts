@@ -3,6 +3,7 @@ import { dayFromIsoDate, formatInstant, startOfDay } from '../../functions/core/
 import { UsageError } from '../errors.ts';
 import { formatTable } from '../simulate/report.ts';
 import { OUTPUT_FILES, simulate } from '../simulate/run.ts';
+import { formatSmsUsage } from '../sms-usage.ts';
 
 /**
  * The defaults: 20 days from Monday 20/4/2026, 50 dossiers a day (1,000 dossiers). The period holds
@@ -19,9 +20,19 @@ const integer = (flag: string, raw: unknown, fallback: number, min: number, max:
   return n;
 };
 
+/** A decimal flag within [min, max]; undefined when not given. */
+const decimal = (flag: string, raw: unknown, min: number, max: number): number | undefined => {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(String(raw)) || n < min || n > max)
+    throw new UsageError(flag, `must be a number from ${min} to ${max}`);
+  return n;
+};
+
 export const simulateCommand = {
   summary: 'simulate a province season (Đắk Lắk, synthetic) on the local stack and report per unit',
-  usage: 'dunghan simulate [--days N] [--per-day N] [--start YYYY-MM-DD] [--seed N] [--out DIR] [--json]',
+  usage:
+    'dunghan simulate [--days N] [--per-day N] [--start YYYY-MM-DD] [--seed N] [--out DIR] [--json] [--sms-usd-per-part USD] [--sms-failure-share 0..1]',
   options: {
     days: { type: 'string' },
     'per-day': { type: 'string' },
@@ -29,6 +40,8 @@ export const simulateCommand = {
     seed: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    'sms-usd-per-part': { type: 'string' },
+    'sms-failure-share': { type: 'string' },
   },
   async run(values: Record<string, unknown>): Promise<void> {
     const days = integer('--days', values.days, SIMULATION_DEFAULTS.days, 1, 366);
@@ -43,6 +56,8 @@ export const simulateCommand = {
       throw new UsageError('--start', (err as Error).message);
     }
     const out = resolve(typeof values.out === 'string' ? values.out : SIMULATION_DEFAULTS.out);
+    const smsUsdPerPart = decimal('--sms-usd-per-part', values['sms-usd-per-part'], 0, 10);
+    const deliveryFailureShare = decimal('--sms-failure-share', values['sms-failure-share'], 0, 1);
     const json = values.json === true;
     const log = (text: string) => (json ? undefined : console.log(text));
     const defaults = values.days === undefined && values['per-day'] === undefined && values.start === undefined;
@@ -59,7 +74,16 @@ export const simulateCommand = {
 
     const wall = process.hrtime.bigint();
     const bar = progressBar(!json && process.stderr.isTTY === true);
-    const { summary } = await simulate({ start, days, perDay, seed, out, onProgress: bar.update });
+    const { summary } = await simulate({
+      start,
+      days,
+      perDay,
+      seed,
+      out,
+      onProgress: bar.update,
+      ...(smsUsdPerPart !== undefined ? { smsUsdPerPart } : {}),
+      ...(deliveryFailureShare !== undefined ? { deliveryFailureShare } : {}),
+    });
     bar.done();
     const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
     if (json) {
@@ -80,6 +104,7 @@ export const simulateCommand = {
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}).`,
     );
+    for (const line of formatSmsUsage(summary.notices.sms)) log(line);
     log(
       `Indicator 2.1 (Decision 766), province: ${t.indicator21?.toFixed(2) ?? '-'} %, ${t.points?.toFixed(2) ?? '-'} of 20 points.`,
     );

@@ -16,7 +16,9 @@ const LimitText = z.string().superRefine((text, ctx) => {
   const parsed = LimitSchema.safeParse(text);
   if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message });
 });
-const StepTemplate = z.object({ stepId: z.string().min(1), unit: z.string().min(1), budget: LimitText }).strict();
+const StepTemplate = z
+  .object({ stepId: z.string().min(1), name: z.string().min(1).optional(), unit: z.string().min(1), budget: LimitText })
+  .strict();
 
 const SimulationFileSchema = z
   .object({
@@ -80,12 +82,16 @@ const SimulationFileSchema = z
           .strict(),
       )
       .min(1),
+    /** The registered SMS sender's brand, the first word of every text (docs/law.md §6). */
+    brand: z.string().min(1).max(20),
     rates: z
       .object({
         onlineShare: Share,
         weekendShareOfDay: Share,
         priorityShare: Share,
         supplementShare: Share,
+        /** Of the dossiers with a supplement request, those asked again after the papers came (docs/law.md §2). */
+        repeatSupplementShare: Share,
         officerApologyShare: Share,
         rejectedShare: Share,
         landlineShare: Share,
@@ -117,6 +123,7 @@ export interface Province {
   communes: SimUnit[];
   procedures: SimulationFile['procedures'];
   rates: SimulationFile['rates'];
+  brand: string;
   /** Area roles ("land", "tax") to the id prefix of their area units. */
   areaPrefix: ReadonlyMap<string, string>;
 }
@@ -225,6 +232,7 @@ function expandProvince(m: SimulationFile): Province {
     communes,
     procedures: m.procedures,
     rates: m.rates,
+    brand: m.brand,
     areaPrefix,
   };
 }

@@ -1,6 +1,7 @@
 import { dayOf, type Instant, isoDateOf, parseInstant, startOfDay } from '../../functions/core/instant.ts';
 import { NOTICE_KINDS } from '../../functions/core/policy.ts';
 import type { ReplayResult } from '../replay.ts';
+import { type SmsUsage, smsUsage } from '../sms-usage.ts';
 import type { Province, UnitKind } from './province.ts';
 
 /**
@@ -47,7 +48,8 @@ export interface SimulationSummary {
   events: number;
   totals: UnitRow;
   units: UnitRow[];
-  notices: { byKind: Record<string, number>; byStatus: Record<string, number>; smsParts: number };
+  /** Notices that reached their recipient, by kind (sent, folded into a digest, batched), and the SMS they cost. */
+  notices: { byKind: Record<string, number>; byStatus: Record<string, number>; smsParts: number; sms: SmsUsage };
   /** Per day, at its end: dossiers open, and open past their statutory due instant. */
   overdueByDay: { date: string; open: number; overdue: number }[];
   rejectedEvents: number;
@@ -97,6 +99,7 @@ function scoreRow(row: UnitRow): void {
 }
 
 export function summarise(input: {
+  usdPerPart?: number | null;
   province: Province;
   period: SimulationSummary['period'];
   end: Instant;
@@ -133,16 +136,15 @@ export function summarise(input: {
       }
     }
   }
-  const byKind: Record<string, number> = Object.fromEntries(NOTICE_KINDS.map((k) => [k, 0]));
   const byStatus: Record<string, number> = {};
-  let smsParts = 0;
+  const sms = smsUsage(result.notices, result.dossiers.length, input.usdPerPart ?? null);
+  const byKind: Record<string, number> = Object.fromEntries(NOTICE_KINDS.map((k) => [k, sms.byKind[k].notices]));
   for (const n of result.notices) {
     byStatus[n.status] = (byStatus[n.status] ?? 0) + 1;
-    if (n.status !== 'sent') continue;
-    byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
-    smsParts += n.parts ?? 0;
-    if (n.kind === 'citizen.apology') row(n.subjectUnitId).apologiesSent++;
-    if (n.kind === 'head.escalation' && n.rung !== null)
+    if (n.kind === 'citizen.apology' && n.status === 'sent') row(n.subjectUnitId).apologiesSent++;
+    // An escalation reached its head by SMS, in a batch SMS, or in the morning digest (past the cap).
+    const reached = n.status === 'sent' || n.status === 'batched' || n.status === 'folded';
+    if (n.kind === 'head.escalation' && reached && n.rung !== null && !n.noticeId.startsWith('batch/'))
       row(n.subjectUnitId).escalations[Math.min(n.rung, ESCALATION_RUNGS) - 1]!++;
   }
   for (const [unitId, count] of input.officerApologies) row(unitId).officerApologies += count;
@@ -182,7 +184,7 @@ export function summarise(input: {
     events: input.events,
     totals,
     units,
-    notices: { byKind, byStatus, smsParts },
+    notices: { byKind, byStatus, smsParts: sms.parts, sms },
     overdueByDay,
     rejectedEvents: result.rejected.length,
     execution: result.stats,

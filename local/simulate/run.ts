@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatInstant, type Instant } from '../../functions/core/instant.ts';
-import { loadCalendar } from '../../functions/reference/data.ts';
+import { loadCalendar, loadPolicy } from '../../functions/reference/data.ts';
 import { type ReplayResult, replay } from '../replay.ts';
 import { renderHtml } from './html.ts';
 import { loadProvince } from './province.ts';
@@ -15,6 +15,10 @@ export interface SimulationOptions {
   seed: number;
   /** Folder for the outputs; null writes nothing. */
   out: string | null;
+  /** Simulated SMS delivery statuses, failing this share of messages (off when not given). */
+  deliveryFailureShare?: number;
+  /** The SMS price per part, for the cost lines of the summary (USD). */
+  smsUsdPerPart?: number;
   onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
 }
 
@@ -54,12 +58,19 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const officerApologies = new Map<string, number>();
   for (const a of workload.officerApologies) officerApologies.set(a.unitId, (officerApologies.get(a.unitId) ?? 0) + 1);
   const officerApologised = new Set(workload.officerApologies.map((a) => a.dossierId));
+  // The province's own sender brand starts every text (its policy is otherwise the default one).
+  const policy = loadPolicy();
   const result = await replay({
     lines: workload.lines,
     until: workload.end,
+    stack: {
+      policy: { ...policy, defaults: { ...policy.defaults, brand: province.brand } },
+      ...(options.deliveryFailureShare !== undefined ? { deliveryFailureShare: options.deliveryFailureShare } : {}),
+    },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const summary = summarise({
+    usdPerPart: options.smsUsdPerPart ?? null,
     province,
     period: {
       start: formatInstant(options.start),

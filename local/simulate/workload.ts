@@ -143,6 +143,8 @@ const REJECT_REASONS = ['Hồ sơ không thuộc thẩm quyền giải quyết',
 
 export function generateWorkload(province: Province, calendar: WorkingCalendar, options: WorkloadOptions): Workload {
   const rnd = seededRandom(options.seed);
+  // Repeated supplement requests draw from their own sequence: the rest of the season stays as it was.
+  const repeat = seededRandom(options.seed + 0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const iso = formatInstant;
   const lines: string[] = [];
@@ -225,7 +227,12 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
         ? province.communes[draw(communeCum)]!
         : province.unitById.get(procedure.receivedBy)!;
     const path = procedure.path.map((stage) =>
-      stage.map((s) => ({ stepId: s.stepId, unitId: resolveStepUnit(province, s.unit, receiving), budget: s.budget })),
+      stage.map((s) => ({
+        stepId: s.stepId,
+        ...(s.name ? { stepName: s.name } : {}),
+        unitId: resolveStepUnit(province, s.unit, receiving),
+        budget: s.budget,
+      })),
     );
     const limit = parseLimit(procedure.limit);
     const priority = rnd() < province.rates.priorityShare ? pick(PRIORITIES) : undefined;
@@ -287,6 +294,17 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
           event(arrivedAt, 'supplement.received', 'supplement-received');
           ledger = resumeClock(pauseClock(ledger, askedAt), arrivedAt);
           done = calendar.addWorkingMinutes(arrivedAt, minutes - worked);
+          if (repeat() < province.rates.repeatSupplementShare) {
+            // Asked again after the papers came (the "coming back again" of letters 000 and 004).
+            const left = minutes - worked;
+            const again = calendar.addWorkingMinutes(arrivedAt, Math.max(1, Math.round(left * 0.2)));
+            const back2 = calendar.nextWorkingInstant(again + (1 + Math.floor(repeat() * 5)) * DAY_MS);
+            const arrived2 = calendar.addWorkingMinutes(back2, Math.floor(repeat() * 240));
+            event(again, 'supplement.requested', 'supplement-requested-2');
+            event(arrived2, 'supplement.received', 'supplement-received-2');
+            ledger = resumeClock(pauseClock(ledger, again), arrived2);
+            done = calendar.addWorkingMinutes(arrived2, left - calendar.workingMinutesBetween(arrivedAt, again));
+          }
         } else {
           done = calendar.addWorkingMinutes(stageStart, minutes);
         }

@@ -113,7 +113,10 @@ export function faultySms(plan: FaultPlan): { notifier: Notifier; accepted: Map<
     },
   );
   return {
-    notifier: { deliver: (m) => current.run(m.noticeId, () => inner.deliver(m)) },
+    notifier: {
+      deliver: (m) => current.run(m.noticeId, () => inner.deliver(m)),
+      publish: (m) => current.run(m.noticeId, () => inner.publish(m)),
+    },
     accepted,
     restore: () => sns.restore(),
   };

@@ -6,6 +6,7 @@ import {
   checkpointSeconds,
   escalationLadder,
   evaluatePolicy,
+  newAppointment,
   nextCitizenInstant,
   policyFor,
   type UnitRef,
@@ -120,5 +121,50 @@ describe('phone numbers', () => {
     });
     expect(normaliseMobile('12345')).toEqual({ ok: false, reason: 'not a valid phone number' });
     expect(maskPhone('+84912345678')).toBe('+84 9xx xxx 678');
+  });
+});
+
+describe('notices the policy no longer owes, and new appointments (docs/law.md §2, §3)', () => {
+  const hours = () =>
+    foldDossier(
+      calendar,
+      [received('H', '2026-03-02T08:00:00+07:00', '8 working hours', [[['work', 'vpdk', '8 working hours']]])].map(
+        (e) => (parseEvent(e) as { event: DossierEvent }).event,
+      ),
+    )!;
+
+  it('warns no step already past its own due: the apology and escalation speak for it', () => {
+    // The step's 1,380 minutes end Wed 4/3 17:00; a checkpoint that first runs after it owes no warning.
+    const late = evaluatePolicy(calendar, state(), units, at('2026-03-05T08:00:00+07:00'), 'land', settings);
+    expect(late.due.filter((n) => n.kind === 'step.warning')).toEqual([]);
+    const inTime = evaluatePolicy(calendar, state(), units, at('2026-03-04T16:00:00+07:00'), 'land', settings);
+    expect(inTime.due.filter((n) => n.kind === 'step.warning')).toHaveLength(1);
+  });
+
+  it('gives an hours limit a new appointment with its time, on a later working day than the missed due', () => {
+    // 8 working hours from Mon 2/3 08:00 end Tue 3/3 08:00; nothing left to do but the overrun step: the
+    // new appointment is the next working day after the missed one, at the next full hour, Wed 4/3 08:00.
+    const s = hours();
+    const missed = at('2026-03-03T08:00:00+07:00');
+    const t = newAppointment(calendar, s, missed, 'hours');
+    expect(formatInstant(t)).toBe('2026-03-04T08:00:00+07:00');
+    // A limit in days ends at the close of that day.
+    expect(formatInstant(newAppointment(calendar, state(), at('2026-03-04T07:00:00+07:00'), 'days'))).toBe(
+      '2026-03-05T17:00:00+07:00',
+    );
+  });
+
+  it('gives an apology sent late (after downtime) a date after the sending day, never one in the past', () => {
+    // Due Wed 4/3 17:00, but the apology only goes out Tue 10/3 09:00: the new date is Wed 11/3, not 5/3.
+    const t = newAppointment(calendar, state(), at('2026-03-10T09:00:00+07:00'), 'days');
+    expect(formatInstant(t)).toBe('2026-03-11T17:00:00+07:00');
+  });
+
+  it('escalates a unit without a parent past itself to the provincial office', () => {
+    const orphan = new Map<string, UnitRef>([...units, ['lone', { unitId: 'lone', parentUnitId: null }]]);
+    expect(escalationLadder('lone', orphan, 'tinh')).toEqual(['lone', 'tinh']);
+    expect(escalationLadder('vpdk', orphan, 'tinh')).toEqual(['vpdk', 'so', 'tinh']);
+    // An office the province never upserted is not a rung.
+    expect(escalationLadder('lone', orphan, 'nowhere')).toEqual(['lone']);
   });
 });

@@ -11,14 +11,22 @@ const context: NoticeContext = {
   subjectUnitName: 'Chi nhánh Văn phòng đăng ký đất đai',
   dueAt: at('2026-03-09T17:00:00+07:00'),
   rung: 1,
-  stepId: 'land-office',
+  stepName: 'Đăng ký đất đai',
+  brand: 'TTPVHCC',
   reason: 'chậm xử lý tại Chi nhánh Văn phòng đăng ký đất đai',
   newDueAt: at('2026-03-10T17:00:00+07:00'),
-  digest: {
+  supplement: { ordinal: 2, askedBy: 'Thuế cơ sở', priority: 'elderly' },
+  failure: 'nhà mạng chặn tin nhắn',
+  unitDigest: {
     date: '11/03',
-    total: 2,
-    perUnit: true,
-    lines: [{ unitName: 'Thuế cơ sở', count: 2, dossierIds: ['HS-7', 'HS-9'] }],
+    nextDate: '12/03',
+    overdue: 1,
+    today: 1,
+    next: 0,
+    items: [
+      { dossierId: 'HS-7', dueAt: at('2026-03-10T17:00:00+07:00'), state: 'overdue' },
+      { dossierId: 'HS-9', dueAt: at('2026-03-11T15:00:00+07:00'), state: 'today' },
+    ],
   },
 };
 
@@ -90,8 +98,8 @@ describe('notice texts', () => {
       { encoding: 'ucs2', citizenMaxParts: 2 },
     );
     expect(sms.text).toBe(
-      'UBND xã Ea Kar xin lỗi Ông/Bà: hồ sơ HS-002 (Khai sinh) chưa có kết quả đúng hẹn 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026. Trân trọng.',
+      'TTPVHCC: UBND xã Ea Kar xin lỗi Ông/Bà vì hồ sơ HS-002 (Khai sinh) trễ hẹn ngày 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026.',
     );
-    expect(sms.parts).toBe(3); // UCS-2, 148 characters: even without the procedure name it needs 3 parts
+    expect(sms.parts).toBe(3); // UCS-2, 143 characters: even without the procedure name it needs 3 parts
   });
 });

@@ -31,9 +31,9 @@ const error = (name: string, status: number) =>
 beforeEach(() => sns.reset());
 
 describe('the SNS adapter', () => {
-  it('sends a Transactional SMS with the sender ID, and an escalation to the topic with attributes', async () => {
+  it('sends a Transactional SMS with the sender ID, and gives its message id (for the delivery status)', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    expect(await notifier().deliver(message())).toEqual({ status: 'sent' });
+    expect(await notifier().deliver(message())).toEqual({ status: 'sent', messageId: 'm-1' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       PhoneNumber: '+84912345678',
       Message: 'Ho so HS-1 da qua han',
@@ -42,6 +42,14 @@ describe('the SNS adapter', () => {
         'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'DUNGHAN' },
       },
     });
+    // The SMS channel publishes the SMS only: the topic is a channel of its own (the policy's).
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('publishes the topic copy with filter attributes and no phone number', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 't-1' });
+    const { phone: _phone, ...copy } = message();
+    expect(await notifier().publish(copy)).toEqual({ status: 'sent', messageId: 't-1' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations',
       MessageAttributes: {
@@ -50,14 +58,18 @@ describe('the SNS adapter', () => {
         level: { DataType: 'Number', StringValue: '1' },
       },
     });
-    const topicCopy = sns.commandCalls(PublishCommand).find((c) => c.args[0].input.TopicArn)!;
-    expect(topicCopy.args[0].input.Message).not.toContain('+84912345678');
+    const topicCopy = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(topicCopy.PhoneNumber).toBeUndefined();
+    expect(topicCopy.Message).not.toContain('+84912345678');
   });
 
-  it('never copies a citizen message to the topic', async () => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    await notifier().deliver(message({ audience: 'citizen', kind: 'citizen.apology', rung: null }));
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  it('says so when no topic is configured, without calling SNS', async () => {
+    const { phone: _phone, ...copy } = message();
+    expect(await notifier(false).publish(copy)).toEqual({
+      status: 'undeliverable',
+      reason: 'no escalation topic is configured',
+    });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
   it('retries throttling and server faults with backoff, then succeeds', async () => {
@@ -66,7 +78,7 @@ describe('the SNS adapter', () => {
       .rejectsOnce(error('Throttling', 400))
       .rejectsOnce(error('InternalFailure', 500))
       .resolves({ MessageId: 'm-2' });
-    expect(await notifier(false).deliver(message())).toEqual({ status: 'sent' });
+    expect(await notifier(false).deliver(message())).toEqual({ status: 'sent', messageId: 'm-2' });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
   });
 
@@ -85,20 +97,5 @@ describe('the SNS adapter', () => {
       reason: 'InvalidParameterException: Invalid parameter: PhoneNumber',
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-  });
-});
-
-describe('the SNS adapter after the SMS is out', () => {
-  it('reports a failed escalation-topic copy on a sent notice instead of throwing (a retry would send the SMS again)', async () => {
-    sns.on(PublishCommand, { PhoneNumber: '+84912345678' }).resolves({ MessageId: 'm-1' });
-    sns
-      .on(PublishCommand, { TopicArn: 'arn:aws:sns:ap-southeast-1:111122223333:escalations' })
-      .rejects(error('InternalFailure', 500));
-    const result = await notifier().deliver(message());
-    expect(result).toEqual({
-      status: 'sent',
-      reason: 'escalation topic copy not published (InternalFailure: InternalFailure)',
-    });
-    expect(sns.commandCalls(PublishCommand, { PhoneNumber: '+84912345678' })).toHaveLength(1);
   });
 });

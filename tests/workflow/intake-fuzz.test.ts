@@ -87,7 +87,7 @@ const unitArb: fc.Arbitrary<Json> = fc
 
 const pathArb = fc
   .array(
-    fc.array(fc.record({ unitId: fc.constantFrom(...UNITS, 'elsewhere'), budget: limitArb }), {
+    fc.array(fc.record({ unitId: fc.constantFrom(...UNITS), budget: limitArb }), {
       minLength: 1,
       maxLength: 2,
     }),
@@ -546,6 +546,18 @@ function hostileOf(base: Json): fc.Arbitrary<Planted> {
           path: Array.from({ length: 21 }, (_, i) => [{ stepId: `t${i}`, unitId: 'xa', budget: '1 working day' }]),
         },
         field: 'path',
+      }),
+      // A step at a unit that was never upserted: 422, naming the step (a province loads its units first).
+      fc.constant({
+        label: 'a step at an unknown unit',
+        event: {
+          ...base,
+          path: [
+            [{ stepId: 'a', unitId: 'xa', budget: '1 working day' }],
+            [{ stepId: 'b', unitId: 'elsewhere', budget: '1 working day' }],
+          ],
+        },
+        field: 'path[1][0].unitId',
       }),
       // The catalogue path cannot be resolved: 422.
       fc

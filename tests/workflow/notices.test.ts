@@ -20,7 +20,8 @@ describe('notices in simulated time', () => {
     });
     const ids = r.notices.map((n) => n.noticeId);
     expect(new Set(ids).size).toBe(ids.length);
-    const rungs = r.notices.filter((n) => n.kind === 'head.escalation').map((n) => [n.rung, n.unitId, n.dueAt]);
+    const escalations = r.notices.filter((n) => n.kind === 'head.escalation' && !n.noticeId.startsWith('batch/'));
+    const rungs = escalations.map((n) => [n.rung, n.unitId, n.dueAt]);
     // Due Wed 4/3 17:00, certain lateness then: the citizen's apology gives a new date, Thu 5/3 (nothing
     // left to do but the overrun steps). Rung 1 at the statutory due; the new date missed goes straight
     // to rung 2; rung 3 keeps the ladder's distance (3 more working days).
@@ -29,8 +30,16 @@ describe('notices in simulated time', () => {
       [2, 'so', '2026-03-05T17:00:00+07:00'],
       [3, 'tinh', '2026-03-10T17:00:00+07:00'],
     ]);
-    // Heads are told in working time: the 17:00 instants wait for the next opening.
-    for (const n of r.notices.filter((x) => x.kind === 'head.escalation')) expect(n.at!.slice(11, 16)).toBe('07:01');
+    // Heads are told in working time: the 17:00 instants wait for the next opening, where each joins the
+    // batch of its rung and head (15 minutes), sent once when the window closes: one SMS per rung.
+    for (const n of escalations) expect([n.status, n.at!.slice(11, 16)]).toEqual(['batched', '07:01']);
+    const batches = r.notices.filter((n) => n.noticeId.startsWith('batch/'));
+    expect(batches.map((b) => [b.rung, b.unitId, b.status, b.at!.slice(11, 16), b.parts])).toEqual([
+      [1, 'vpdk', 'sent', '07:15', 1],
+      [2, 'so', 'sent', '07:15', 1],
+      [3, 'tinh', 'sent', '07:15', 1],
+    ]);
+    for (const b of batches) expect(b.text).toContain('N-1');
   });
 
   it('defers a citizen SMS outside the citizen window to its next opening, never dropping it', async () => {
@@ -46,11 +55,12 @@ describe('notices in simulated time', () => {
     });
     const apology = r.notices.find((n) => n.kind === 'citizen.apology')!;
     // Lateness certain at the due instant, Tue 3/3 17:00: outside 09:00-12:00, sent Wed 09:00 (+ the minute).
+    // One part: the procedure's name shortened, keeping enough of it to be recognised.
     expect(apology).toMatchObject({
       dueAt: '2026-03-03T17:00:00+07:00',
       at: '2026-03-04T09:01:00+07:00',
       status: 'sent',
-      parts: 2,
+      parts: 1,
     });
   });
 
@@ -82,7 +92,7 @@ describe('notices in simulated time', () => {
     ]);
     expect(r.dossiers[0]!.dueAt).toBe(
       `${apology
-        .text!.match(/ngay (\d\d)\/(\d\d)\/(\d{4})/)!
+        .text!.match(/moi: ngay (\d\d)\/(\d\d)\/(\d{4})/)!
         .slice(1)
         .reverse()
         .join('-')}T17:00:00+07:00`,
@@ -104,7 +114,9 @@ describe('notices in simulated time', () => {
       until: until('2026-03-20T17:00:00+07:00'),
     });
     expect(r.notices.filter((n) => n.kind === 'citizen.apology' || n.kind === 'apology.due')).toEqual([]);
-    const rungs = r.notices.filter((n) => n.kind === 'head.escalation').map((n) => [n.rung, n.dueAt]);
+    const rungs = r.notices
+      .filter((n) => n.kind === 'head.escalation' && !n.noticeId.startsWith('batch/'))
+      .map((n) => [n.rung, n.dueAt]);
     expect(rungs).toEqual([
       [1, '2026-03-04T17:00:00+07:00'], // overdue against the statutory due
       [2, '2026-03-06T17:00:00+07:00'], // the new appointment missed: straight to the next rung
@@ -147,11 +159,19 @@ describe('notices in simulated time', () => {
       reason: 'not a mobile number (FIXED_LINE)',
       to: null,
     });
-    expect(r.notices.find((n) => n.kind === 'head.escalation' && n.rung === 1)).toMatchObject({ status: 'sent' });
+    // The head is told by the topic that the citizen must be told another way.
+    expect(r.notices.find((n) => n.kind === 'delivery.failed')).toMatchObject({
+      unitId: 'vpdk',
+      status: 'sent',
+      reason: 'not a mobile number (FIXED_LINE)',
+      parts: null,
+    });
+    expect(r.notices.find((n) => n.noticeId === 'N-6/head.escalation/r1/v0')).toMatchObject({ status: 'batched' });
+    expect(r.notices.find((n) => n.noticeId === 'batch/vpdk/r1/2026-03-04T0700')).toMatchObject({ status: 'sent' });
     expect(r.dossiers[0]!.dueAt).toBe('2026-03-03T17:00:00+07:00'); // no reschedule without an apology delivered
   });
 
-  it('sends the daily digest to heads with overdue dossiers and to the provincial office', async () => {
+  it('sends the morning digest to heads with something to act on and to the provincial office', async () => {
     const r = await replay({
       lines: lines([
         ...PROVINCE,
@@ -163,10 +183,24 @@ describe('notices in simulated time', () => {
       .filter((n) => n.kind === 'digest')
       .map((n) => [n.unitId, n.at, n.text])
       .sort();
-    // Overdue from Tue 3/3 17:00 (the apology moved it to Wed 4/3 17:00): first digest Thu 5/3 07:30.
+    // The tax step's warning (Tue 3/3, 75 % of its day) went to the topic and into Wed 4/3's digest: the
+    // step is open and past its own due (Tue 3/3 17:00). The dossier is overdue from Tue 3/3 17:00 (the
+    // apology moved it to Wed 4/3 17:00): on Thu 5/3 the unit and the provincial office hear of it.
     expect(digests).toEqual([
-      ['thue', '2026-03-05T07:30:00+07:00', '[dunghan] 05/03: Don vi thue co 1 ho so qua han: N-7.'],
-      ['tinh', '2026-03-05T07:30:00+07:00', '[dunghan] 05/03: toan tinh co 1 ho so dang qua han. Don vi thue 1.'],
+      [
+        'thue',
+        '2026-03-04T07:30:00+07:00',
+        'TTPVHCC: Sang 04/03, Don vi thue: 1 ho so qua han. Can xu ly truoc: N-7 (qua han).',
+      ],
+      [
+        'thue',
+        '2026-03-05T07:30:00+07:00',
+        'TTPVHCC: Sang 05/03, Don vi thue: 1 ho so qua han. Can xu ly truoc: N-7 (qua han).',
+      ],
+      ['tinh', '2026-03-05T07:30:00+07:00', 'TTPVHCC: Sang 05/03, toan tinh co 1 ho so qua han: Don vi thue 1.'],
     ]);
+    const warning = r.notices.find((n) => n.noticeId === 'N-7/step.warning/tax/v0');
+    expect(warning).toMatchObject({ status: 'folded', parts: null });
+    expect(warning!.text).toContain('buoc "tax"');
   });
 });

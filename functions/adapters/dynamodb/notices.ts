@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { NoticeStore } from '../../app/ports.ts';
 import {
+  type NoticeDelivery,
   type NoticeRecord,
   NoticeRecordSchema,
   type NoticeSettlement,
@@ -48,8 +50,18 @@ export class DynamoNoticeStore implements NoticeStore {
    * notice is settled once).
    */
   async settle(dossierId: string, noticeId: string, result: NoticeSettlement, claimId?: string): Promise<boolean> {
-    const { at, ...rest } = result;
+    const { at, digest, ...rest } = result;
     const fields: Record<string, unknown> = { ...rest, sentAt: at, gsi3pk: `NOTICE#${result.status}` };
+    // A folded notice is found by the digest it went into: byNoticeStatus, 'folded', sorted by day and unit.
+    if (digest) Object.assign(fields, { digestId: digest.id, gsi3sk: `${digest.day}#${digest.unitId}#${noticeId}` });
+    if (result.messageId) {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...key.message(result.messageId), dossierId, noticeId },
+        }),
+      );
+    }
     const set = Object.entries(fields).filter(([, v]) => v !== undefined);
     return this.table.conditionally(
       new UpdateCommand({
@@ -125,7 +137,92 @@ export class DynamoNoticeStore implements NoticeStore {
     });
     return items.map(toNotice);
   }
+
+  /** The notices folded into the digests of `day` (YYYY-MM-DD), by unit. */
+  async foldedInto(day: string): Promise<NoticeRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'byNoticeStatus',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :day)',
+      ExpressionAttributeValues: { ':pk': 'NOTICE#folded', ':day': `${day}#` },
+    });
+    return items.map(toNotice);
+  }
+
+  /**
+   * Adds a member to a batch (written first if new) while the batch is still pending: 'closed' once a
+   * sender has claimed it. Adding the same member twice is harmless (a string set).
+   */
+  async join(batch: NoticeRecord, member: string): Promise<'joined' | 'closed'> {
+    await this.put(batch);
+    const joined = await this.table.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: key.notice(batch.dossierId, batch.noticeId),
+        UpdateExpression: 'ADD members :m',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':m': new Set([member]), ':pending': 'pending' },
+      }),
+    );
+    return joined ? 'joined' : 'closed';
+  }
+
+  /** Records that the morning digest of `day` ran to its end. */
+  async markDigestRun(day: string, at: string): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { ...key.digestRun(day), day, at } }),
+    );
+  }
+
+  async digestRan(day: string): Promise<boolean> {
+    const r = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: key.digestRun(day) }));
+    return r.Item !== undefined;
+  }
+
+  /** The notice an SMS provider's message id belongs to. */
+  async byMessage(messageId: string): Promise<{ dossierId: string; noticeId: string } | null> {
+    const r = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: key.message(messageId) }),
+    );
+    return r.Item ? parseItem(MessageSchema, r.Item) : null;
+  }
+
+  /** Records the delivery status the provider logged (the latest wins; it changes nothing else). */
+  async recordDelivery(dossierId: string, noticeId: string, delivery: NoticeDelivery): Promise<boolean> {
+    return this.table.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: key.notice(dossierId, noticeId),
+        UpdateExpression: 'SET delivery = :d',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':d': delivery },
+      }),
+    );
+  }
+
+  /**
+   * Takes one of a head's SMS of `day` for `noticeId`: false when `cap` are already taken by other
+   * notices (the same notice taking it again is idempotent). `cap` null takes it whatever the count.
+   */
+  async takeSmsSlot(unitId: string, day: string, noticeId: string, cap: number | null): Promise<boolean> {
+    return this.table.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: key.smsCap(unitId, day),
+        UpdateExpression: 'ADD ids :id',
+        ...(cap === null
+          ? {}
+          : { ConditionExpression: 'attribute_not_exists(ids) OR size(ids) < :cap OR contains(ids, :one)' }),
+        ExpressionAttributeValues: {
+          ':id': new Set([noticeId]),
+          ...(cap === null ? {} : { ':cap': cap, ':one': noticeId }),
+        },
+      }),
+    );
+  }
 }
+
+const MessageSchema = z.object({ dossierId: z.string().min(1), noticeId: z.string().min(1) });
 
 function statusIndex(n: NoticeRecord) {
   return { gsi3pk: `NOTICE#${n.status}`, gsi3sk: `${n.sendAfter}#${n.noticeId}` };

@@ -42,6 +42,12 @@ export const key = {
   unitEvent: (unitId: string, eventId: string) => ({ pk: `UNIT#${unitId}`, sk: `EVENT#${eventId}` }),
   /** What the national portal's feed last saw of a dossier, in the dossier's partition. */
   feed: (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: 'FEED' }),
+  /** The SMS a head of unit received on one day (the daily cap): a set of notice ids. */
+  smsCap: (unitId: string, day: string) => ({ pk: `UNIT#${unitId}`, sk: `SMS#${day}` }),
+  /** A day's morning digest run, once complete (the sweeper runs it again when it is missing). */
+  digestRun: (day: string) => ({ pk: `DIGEST#${day}`, sk: 'RUN' }),
+  /** The notice an SMS provider's message id belongs to (delivery status). */
+  message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'META' }),
 };
 
 /** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */

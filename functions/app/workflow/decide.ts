@@ -28,18 +28,19 @@ export async function decide(
       )
     : current;
   const units = await policyUnits(deps, current);
+  const office = deps.policy.provincialOfficeUnitId ?? null;
   let due: PlannedNotice[] = [];
   let nextAt: Instant | null = null;
   const earliest = (t: Instant | null) => {
     if (t !== null) nextAt = nextAt === null ? t + delay : Math.min(nextAt, t + delay);
   };
   if (settled) {
-    const evaluation = evaluatePolicy(deps.calendar, settled, units, asOf, stepId, settings);
+    const evaluation = evaluatePolicy(deps.calendar, settled, units, asOf, stepId, settings, office);
     due = evaluation.due;
     earliest(evaluation.nextAt);
   }
   // The latest events may move the next instant earlier (a resume, a completion opening a stage).
-  earliest(evaluatePolicy(deps.calendar, current, units, now, stepId, settings).nextAt);
+  earliest(evaluatePolicy(deps.calendar, current, units, now, stepId, settings, office).nextAt);
   return { due, nextAt, delay };
 }
 
@@ -48,6 +49,9 @@ async function policyUnits(deps: Deps, state: DossierState): Promise<Map<string,
   for (const unitId of new Set(state.steps.map((s) => s.unitId))) {
     for (const [id, u] of await unitChain(deps, unitId)) units.set(id, u);
   }
+  // The last rung above a unit without a parent (docs/law.md §2), once the province has upserted it.
+  const office = deps.policy.provincialOfficeUnitId;
+  if (office !== undefined && !units.has(office)) for (const [id, u] of await unitChain(deps, office)) units.set(id, u);
   return units;
 }
 
