@@ -6,6 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct, IConstruct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { IntakeApi } from './constructs/api.ts';
+import { DeliveryStatus } from './constructs/delivery-status.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { DossierTable } from './constructs/table.ts';
@@ -28,6 +29,7 @@ export class DunghanStack extends Stack {
   readonly notifications: Notifications;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
+  readonly delivery: DeliveryStatus;
 
   constructor(scope: Construct, id: string, props: DunghanStackProps = {}) {
     super(scope, id, props);
@@ -45,7 +47,7 @@ export class DunghanStack extends Stack {
 
     this.table = new DossierTable(this, 'store', { key: this.key, devDestroyData: dev });
     const table = this.table.table;
-    this.notifications = new Notifications(this, 'notifications', { key: this.key });
+    this.notifications = new Notifications(this, 'notifications', { key: this.key, devDestroyData: dev });
     const { topic, senderId, deadLetters } = this.notifications;
     this.workflow = new DossierWorkflow(this, 'workflow', { table, key: this.key, topic, senderId });
     this.intake = new IntakeApi(this, 'intake', {
@@ -63,6 +65,14 @@ export class DunghanStack extends Stack {
       deadLetters,
     });
 
+    this.delivery = new DeliveryStatus(this, 'delivery', {
+      table,
+      key: this.key,
+      topic,
+      senderId,
+      logGroups: this.notifications.deliveryLogs,
+    });
+
     const operations = new sns.Topic(this, 'operations', {
       displayName: 'dunghan operations alarms',
       masterKey: this.key,
@@ -78,6 +88,7 @@ export class DunghanStack extends Stack {
         ingest: this.intake.ingest,
         sweeper: this.schedules.sweeper,
         digest: this.schedules.digest,
+        delivery: this.delivery.fn,
         ...Object.fromEntries(
           Object.entries(this.workflow.functions).map(([k, fn]) => [k.replace(/FunctionArn$/, '').toLowerCase(), fn]),
         ),
@@ -109,6 +120,7 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
     stack.intake.ingest,
     stack.schedules.sweeper,
     stack.schedules.digest,
+    stack.delivery.fn,
     ...Object.values(stack.workflow.functions),
   ];
   for (const fn of functions) {

@@ -107,7 +107,7 @@ describe('the AWS stack', () => {
     const fns = ofType('AWS::Lambda::Function').filter(([, r]) =>
       String(r.Properties?.Description ?? '').startsWith('dunghan'),
     );
-    expect(fns).toHaveLength(9);
+    expect(fns).toHaveLength(10); // ingest, six task functions, sweeper, digest, delivery status
     for (const [id, fn] of fns) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -191,7 +191,39 @@ describe('the AWS stack', () => {
     const [, filter] = ofType('AWS::Logs::MetricFilter')[0]!;
     expect(filter.Properties).toMatchObject({ FilterPattern: '{ $.message = "sweep: dossier quarantined" }' });
     expect(JSON.stringify(filter.Properties!.LogGroupName)).toContain('sweeperlogs');
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(9);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
+  });
+
+  it('logs SMS delivery statuses (role, 100 % of successes) and records them from a subscription on both log groups', () => {
+    const [, sms] = ofType('Custom::AWS')[0]!;
+    const update = JSON.stringify(sms.Properties!.Update);
+    expect(update).toContain('DeliveryStatusIAMRole');
+    expect(update).toContain('\\"DeliveryStatusSuccessSamplingRate\\":\\"100\\"');
+    const groups = ofType('AWS::Logs::LogGroup').filter(([, g]) =>
+      JSON.stringify(g.Properties!.LogGroupName ?? '').includes('DirectPublishToPhoneNumber'),
+    );
+    expect(groups.map(([, g]) => JSON.stringify(g.Properties!.LogGroupName).endsWith('Failure"]]}'))).toEqual([
+      false,
+      true,
+    ]);
+    const role = ofType('AWS::IAM::Role').find(([, r]) =>
+      JSON.stringify(r.Properties!.AssumeRolePolicyDocument).includes('sns.amazonaws.com'),
+    );
+    expect(role).toBeDefined();
+    const deliveryFn = ofType('AWS::Lambda::Function').find(
+      ([, f]) => f.Properties!.Handler === 'index.deliveryStatusHandler',
+    )!;
+    const filters = ofType('AWS::Logs::SubscriptionFilter');
+    expect(filters).toHaveLength(2);
+    for (const [, f] of filters) {
+      expect(f.Properties).toMatchObject({
+        FilterPattern: '',
+        DestinationArn: { 'Fn::GetAtt': [deliveryFn[0], 'Arn'] },
+      });
+    }
+    expect(filters.map(([, f]) => resolve(f.Properties!.LogGroupName)).sort()).toEqual(
+      groups.map(([id]) => `<${id}>`).sort(),
+    );
   });
 
   it('grants "*" resources only to the actions that have no resource ARN', () => {
@@ -230,6 +262,8 @@ describe('the AWS stack', () => {
       // resends notices via notify, restarts dead executions
       'index.sweepHandler': { write: true, answerTokens: true, start: true, publish: true },
       'index.digestHandler': { write: true, answerTokens: false, start: false, publish: true },
+      // records delivery statuses; a failed citizen apology is told to the head through the topic
+      'index.deliveryStatusHandler': { write: true, answerTokens: false, start: false, publish: true },
     };
     expect(fns.map(([, f]) => String(f.Properties!.Handler)).sort()).toEqual(Object.keys(may).sort());
     for (const [fnId, fn] of fns) {
