@@ -24,14 +24,17 @@
  *   write (the last image this bench saw, and the Put's item or the Update's ALL_NEW): per index
  *   (projection ALL) an item entering, leaving or changing in place costs one write, a changed index
  *   key two (a delete and a put), each the size of the item in 1 KB units, as DynamoDB bills them.
- * - SNS: one Publish per SMS; escalations and digests to heads are also published to the escalation
- *   topic. SMS fees are per message part and listed apart (the price for Vietnam was not verified).
+ * - SNS: one Publish per SMS and one per topic copy, as the policy's channels send them (warnings to
+ *   the topic and the morning digest, capped and batched SMS to heads). SMS fees are per message part,
+ *   reported by kind and channel (local/sms-usage.ts) and priced only at a --sms-usd-per-part the user
+ *   gives (the price for Vietnam was not verified).
  */
 
 import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
 import { DAY_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
+import { formatSmsUsage, smsUsage } from '../local/sms-usage.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { landWorkload, UNITS_AT } from './workload.ts';
 
@@ -208,9 +211,11 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const s = result.stats;
 const timing = stack!.executions.handlerTiming!;
 const outbox = stack!.outbox.messages;
-const smsPublishes = outbox.length;
-const topicPublishes = outbox.filter((m) => m.audience === 'head').length;
-const smsParts = result.notices.filter((n) => n.status === 'sent').reduce((sum, n) => sum + (n.parts ?? 1), 0);
+const smsPublishes = outbox.filter((m) => m.channel === 'sms').length;
+const topicPublishes = outbox.filter((m) => m.channel === 'topic').length;
+// SMS parts by kind and channel (local/sms-usage.ts): what the policy's channels, caps and batches send.
+const sms = smsUsage(result.notices, N, SMS_PER_PART);
+const smsParts = sms.parts;
 // The replay runs until 30 days after the last event (local/replay.ts).
 const simulatedDays = Math.round((lastAt + 30 * DAY_MS - parseInstant(UNITS_AT)) / DAY_MS);
 
@@ -244,6 +249,7 @@ console.error(
     `$${total.toFixed(4)} per 1,000 dossiers (conservative Lambda duration: $${totalConservative.toFixed(4)}); goal $${GOAL_USD_PER_1000.toFixed(2)}; ` +
     `plus ${per1000(smsParts).toFixed(0)} SMS parts per 1,000 dossiers${SMS_PER_PART === null ? ' (SMS price for Vietnam not given)' : ` = $${per1000(smsParts * SMS_PER_PART).toFixed(2)}`}`,
 );
+for (const line of formatSmsUsage(sms)) console.error(line);
 console.log(
   JSON.stringify({
     bench: 'cost',
@@ -285,6 +291,23 @@ console.log(
       totalConservative: round(totalConservative),
     },
     smsPartsPer1000: round(per1000(smsParts), 1),
+    sms: {
+      byKind: Object.fromEntries(
+        Object.entries(sms.byKind).map(([k, v]) => [
+          k,
+          {
+            notices: v.notices,
+            sms: v.sms,
+            parts: v.parts,
+            partsPer1000: v.partsPer1000,
+            topic: v.topic,
+            digest: v.digest,
+          },
+        ]),
+      ),
+      byChannel: sms.byChannel,
+      maxSmsPerHeadDay: sms.maxSmsPerHeadDay,
+    },
     smsUsdPer1000: SMS_PER_PART === null ? null : round(per1000(smsParts * SMS_PER_PART), 2),
     goalUsdPer1000: GOAL_USD_PER_1000,
     meetsGoal: totalConservative < GOAL_USD_PER_1000,

@@ -129,6 +129,13 @@ export const TEMPLATES: Record<NoticeKind, Template> = {
     `${c.brand}: Tin nhắn xin lỗi về hồ sơ ${c.dossierId} không đến được công dân (${c.failure ?? 'nhà mạng báo lỗi'}). Đề nghị ${c.unitName} báo cho công dân cách khác (điện thoại, thư) và hẹn lại.`,
 };
 
+/**
+ * The citizen apology when the whole text cannot fit citizenMaxParts (UCS-2: 67 characters a part, a long
+ * unit name): the same facts with fewer words.
+ */
+const COMPACT_CITIZEN_APOLOGY: Template = (c, p) =>
+  `${c.brand}: ${c.unitName} xin lỗi Ông/Bà: hồ sơ ${c.dossierId} (${p}) trễ hẹn ${date(c.dueAt)} do ${c.reason ?? 'chậm xử lý'}. Hẹn mới: ${c.newDueWithTime ? `${time(c.newDueAt).slice(0, 5)} ` : ''}${date(c.newDueAt)}.`;
+
 /** How many items a list template holds (batches, digests): shortened to fit, most urgent first. */
 function itemCount(kind: NoticeKind, c: NoticeContext): number {
   if (kind === 'digest') return c.provinceDigest ? c.provinceDigest.lines.length : (c.unitDigest?.items.length ?? 0);
@@ -179,7 +186,14 @@ export function composeNotice(kind: NoticeKind, context: NoticeContext, options:
   // How much of the name the one-part text kept: its length over the text with an empty name.
   const kept = one.text.length - encodeSms(build(''), options.encoding).text.length;
   if (one.parts === 1 && kept >= Math.min(MIN_PROCEDURE_CHARS, [...context.procedureName].length)) return one;
-  return fitParts(build, context.procedureName, options.encoding, options.citizenMaxParts);
+  const whole = fitParts(build, context.procedureName, options.encoding, options.citizenMaxParts);
+  if (whole.parts <= options.citizenMaxParts) return whole;
+  return fitParts(
+    (procedure) => COMPACT_CITIZEN_APOLOGY(context, procedure, 0),
+    context.procedureName,
+    options.encoding,
+    options.citizenMaxParts,
+  );
 }
 
 /**

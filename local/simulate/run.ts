@@ -38,11 +38,11 @@ export const OUTPUT_FILES = {
   report: 'report.html',
 } as const;
 
-/** One SMS text of each kind, the first sent in the run: what citizens and heads actually read. */
+/** One text of each kind, the first sent (or folded into a digest) in the run: what citizens and heads read. */
 function samples(result: ReplayResult) {
   const seen = new Map<string, { kind: string; text: string; parts: number | null }>();
   for (const n of result.notices)
-    if (n.status === 'sent' && n.text && !seen.has(n.kind))
+    if ((n.status === 'sent' || n.status === 'folded') && n.text && !seen.has(n.kind))
       seen.set(n.kind, { kind: n.kind, text: n.text, parts: n.parts });
   return [...seen.values()];
 }

@@ -98,8 +98,18 @@ describe('notice texts', () => {
       { encoding: 'ucs2', citizenMaxParts: 2 },
     );
     expect(sms.text).toBe(
-      'TTPVHCC: UBND xã Ea Kar xin lỗi Ông/Bà vì hồ sơ HS-002 (Khai sinh) trễ hẹn ngày 09/03/2026 do thiếu chữ ký. Hẹn trả kết quả mới: ngày 10/03/2026.',
+      'TTPVHCC: UBND xã Ea Kar xin lỗi Ông/Bà: hồ sơ HS-002 (Khai sinh) trễ hẹn 09/03/2026 do thiếu chữ ký. Hẹn mới: 10/03/2026.',
     );
-    expect(sms.parts).toBe(3); // UCS-2, 143 characters: even without the procedure name it needs 3 parts
+    // UCS-2: the whole text is 143 characters (3 parts of 67); the compact wording keeps it within 2.
+    expect(sms.parts).toBe(2);
+    const gsm = composeNotice(
+      'citizen.apology',
+      { ...context, procedureName: 'Khai sinh', unitName: 'UBND xã Ea Kar', reason: 'thiếu chữ ký' },
+      { encoding: 'gsm7', citizenMaxParts: 2 },
+    );
+    expect(gsm.text).toBe(
+      'TTPVHCC: UBND xa Ea Kar xin loi Ong/Ba vi ho so HS-002 (Khai sinh) tre hen ngay 09/03/2026 do thieu chu ky. Hen tra ket qua moi: ngay 10/03/2026.',
+    );
+    expect(gsm.parts).toBe(1);
   });
 });
