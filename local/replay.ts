@@ -4,7 +4,7 @@ import { controlSheet } from '../functions/core/control-sheet.ts';
 import { foldDossier } from '../functions/core/dossier.ts';
 import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
 import { DVCQG_SERVICES } from '../functions/schemas/dvcqg.ts';
-import type { Finding, NoticeStatus } from '../functions/schemas/records.ts';
+import { type Finding, NOTICE_STATUSES, type NoticeStatus } from '../functions/schemas/records.ts';
 import { type LocalStackOptions, type ReplayStats, startLocalStack } from './stack.ts';
 
 /**
@@ -198,15 +198,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         steps: sheet.steps,
       });
     }
-    const statuses: Exclude<NoticeStatus, 'sending'>[] = [
-      'sent',
-      'undeliverable',
-      'failed',
-      'cancelled',
-      'pending',
-      'folded',
-      'batched',
-    ];
+    const statuses = NOTICE_STATUSES.filter((s): s is Exclude<NoticeStatus, 'sending'> => s !== 'sending');
     const notices: ReplayResult['notices'] = [];
     for (const status of statuses) {
       for (const n of await deps.store.notices.byStatus(status)) {

@@ -90,7 +90,9 @@ export const TEMPLATES: Record<NoticeKind, Template> = {
           return g.unitName === c.unitName ? ids.join(', ') : `chậm tại ${g.unitName}: ${ids.join(', ')}`;
         })
         .filter(Boolean);
-      return `${c.brand}: ${c.batch.count} hồ sơ đã quá hạn (cảnh báo cấp ${c.rung}): ${groups.join('; ')}${more(c.batch.count - Math.min(shown, c.batch.count), 'hồ sơ')}. Đề nghị ${c.unitName} chỉ đạo xử lý dứt điểm.`;
+      // "(cấp 1): HS-1, HS-2" for the head's own unit; "(cấp 2), chậm tại X: HS-1" for the units below.
+      const lead = groups[0]?.startsWith('chậm tại') ? ', ' : ': ';
+      return `${c.brand}: ${c.batch.count} hồ sơ đã quá hạn (cảnh báo cấp ${c.rung})${lead}${groups.join('; ')}${more(c.batch.count - Math.min(shown, c.batch.count), 'hồ sơ')}. Đề nghị ${c.unitName} chỉ đạo xử lý dứt điểm.`;
     }
     const at = c.subjectUnitName === c.unitName ? '' : `, đang chậm tại ${c.subjectUnitName}`;
     return `${c.brand}: Hồ sơ ${c.dossierId} (${p}) đã quá hạn từ ${time(c.dueAt)}${at}. Đề nghị ${c.unitName} chỉ đạo xử lý dứt điểm (cảnh báo cấp ${c.rung}).`;

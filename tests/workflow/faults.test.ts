@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { STALE_CLAIM_TAKEN_OVER } from '../../functions/app/notices/sender.ts';
 import { DAY_MS, formatInstant, MINUTE_MS, parseInstant } from '../../functions/core/instant.ts';
-import type { NoticeRecord, NoticeStatus } from '../../functions/schemas/records.ts';
+import { NOTICE_STATUSES, type NoticeRecord, type NoticeStatus } from '../../functions/schemas/records.ts';
 import { type SweepTotals, startLocalStack } from '../../local/stack.ts';
 import { seededRandom } from '../../local/tools/random.ts';
 import { completed, event, type Json, PROVINCE, received } from '../support/events.ts';
@@ -143,15 +143,7 @@ async function month(withFaults: boolean): Promise<MonthResult> {
     aborted = plan.injected.executionsAborted;
 
     const { store } = stack.deps;
-    const statuses: Exclude<NoticeStatus, 'sending'>[] = [
-      'pending',
-      'sent',
-      'undeliverable',
-      'failed',
-      'cancelled',
-      'folded',
-      'batched',
-    ];
+    const statuses = NOTICE_STATUSES.filter((s): s is Exclude<NoticeStatus, 'sending'> => s !== 'sending');
     const notices = (await Promise.all(statuses.map((s) => store.notices.byStatus(s)))).flat();
     const orphans: string[] = [];
     for (let i = 0; i < DOSSIERS; i++) {

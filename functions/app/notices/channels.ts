@@ -6,7 +6,7 @@ import type { NoticeRecord } from '../../schemas/records.ts';
 import type { DeliveryResult, Deps } from '../ports.ts';
 import { joinBatch } from './batch.ts';
 import { digestId, nextDigestDay, takeSlot } from './folding.ts';
-import { type Recipient, sendAndSettle } from './sender.ts';
+import { outgoing, type Recipient, sendAndSettle } from './sender.ts';
 
 /**
  * Where a claimed notice goes, by its kind's channels in the policy (docs/law.md §6): the escalation
@@ -30,16 +30,7 @@ export async function dispatch(
   let topicReason: string | undefined;
   if (wanted.includes('topic')) {
     const copy = await deps.notifier
-      .publish({
-        noticeId: notice.noticeId,
-        dossierId: notice.dossierId,
-        kind: notice.kind,
-        audience: notice.audience,
-        unitId: notice.unitId,
-        rung: notice.rung,
-        text: message.text,
-        at,
-      })
+      .publish(outgoing(notice, message.text, at))
       .catch((err: unknown): DeliveryResult => ({ status: 'failed', reason: (err as Error).name }));
     if (copy.status === 'sent') used.push('topic');
     else topicReason = `escalation topic copy not published (${copy.reason ?? copy.status})`;

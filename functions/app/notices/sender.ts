@@ -7,7 +7,7 @@ import type { EncodedSms } from '../../core/sms.ts';
 import type { NoticeRecord, Unit } from '../../schemas/records.ts';
 import { cachedUnit } from '../dossiers.ts';
 import { isTransientError } from '../errors.ts';
-import type { DeliveryResult, Deps } from '../ports.ts';
+import type { DeliveryResult, Deps, TopicMessage } from '../ports.ts';
 import { CLAIM_LEASE_MS } from '../timing.ts';
 
 /**
@@ -116,17 +116,7 @@ export async function sendAndSettle(
   }
   let result: DeliveryResult;
   try {
-    result = await deps.notifier.deliver({
-      noticeId: notice.noticeId,
-      dossierId: notice.dossierId,
-      kind: notice.kind,
-      audience: notice.audience,
-      unitId: notice.unitId,
-      rung: notice.rung,
-      phone: phone.e164,
-      text: text.text,
-      at,
-    });
+    result = await deps.notifier.deliver({ ...outgoing(notice, text.text, at), phone: phone.e164 });
   } catch (err) {
     // else the sweeper takes the stale claim
     await deps.store.notices.release(notice.dossierId, notice.noticeId, claimId).catch(() => false);
@@ -160,5 +150,19 @@ export async function sendAndSettle(
 }
 
 const without = (channels: Channel[], c: Channel) => channels.filter((x) => x !== c);
+
+/** A notice's text on its way out (SMS or topic): ids and the text, never a phone number. */
+export function outgoing(notice: NoticeRecord, text: string, at: string): TopicMessage {
+  return {
+    noticeId: notice.noticeId,
+    dossierId: notice.dossierId,
+    kind: notice.kind,
+    audience: notice.audience,
+    unitId: notice.unitId,
+    rung: notice.rung,
+    text,
+    at,
+  };
+}
 
 const SETTLE_ATTEMPTS = 8;
