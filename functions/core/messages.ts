@@ -181,6 +181,8 @@ export function composeNotice(kind: NoticeKind, context: NoticeContext, options:
     return render(1);
   }
   const build = (procedure: string) => template(context, procedure, 0);
+  // A topic or digest text is read whole: only an SMS is fitted to its parts.
+  if (options.sms === false) return encodeSms(build(context.procedureName), options.encoding);
   if (kind !== 'citizen.apology') return fitParts(build, context.procedureName, options.encoding, HEAD_PARTS);
   // A citizen's apology: one part when the procedure's name keeps enough of itself to be recognised,
   // else the whole name in up to citizenMaxParts (docs/law.md §6).

@@ -113,3 +113,13 @@ describe('notice texts', () => {
     expect(gsm.parts).toBe(1);
   });
 });
+
+describe('texts that go by topic or digest only', () => {
+  it('keep the whole procedure name (only an SMS is fitted into its parts)', () => {
+    const sms = composeNotice('step.warning', context, { encoding: 'gsm7', citizenMaxParts: 2 });
+    const topic = composeNotice('step.warning', context, { encoding: 'gsm7', citizenMaxParts: 2, sms: false });
+    expect(sms.text).toContain('...)');
+    expect(topic.text).toContain(`(${unaccent(context.procedureName)})`);
+    expect(topic.text).toContain('buoc "Dang ky dat dai"');
+  });
+});
