@@ -42,6 +42,8 @@ export interface ReplayResult {
     outcome: string | null;
     minutesLate: number | null;
     responsibleUnitId: string | null;
+    /** Supplement requests applied (the portal counts more than one late: docs/law.md §5). */
+    supplementRequests: number;
     steps: ReturnType<typeof presentSheet>['steps'];
   }[];
   notices: {
@@ -195,6 +197,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         outcome: sheet.outcome,
         minutesLate: sheet.minutesLate,
         responsibleUnitId: sheet.responsibleUnitId,
+        supplementRequests: state.supplementRequests,
         steps: sheet.steps,
       });
     }

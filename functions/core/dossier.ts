@@ -89,6 +89,8 @@ export interface DossierState {
   /** End of processing: the last step's completion, or the close (resolved, returned, …) if earlier. */
   finishedAt: Instant | null;
   apology: Apology | null;
+  /** Supplement requests applied: the portal counts a dossier asked more than once late (docs/law.md §5). */
+  supplementRequests: number;
   readonly applied: string[];
   readonly unapplied: { eventId: string; reason: string }[];
 }
@@ -166,6 +168,7 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
     currentStage: 0,
     finishedAt: null,
     apology: null,
+    supplementRequests: 0,
     applied: [received.eventId],
     unapplied: [],
   };
@@ -232,6 +235,7 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
         state.clock = pauseClock(state.clock, at);
         for (const s of openSteps()) s.clock = pauseClock(s.clock!, at);
         state.status = 'paused';
+        state.supplementRequests++;
         return null;
       }
       case 'supplement.received': {

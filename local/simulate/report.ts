@@ -1,45 +1,25 @@
-import { dayOf, type Instant, isoDateOf, parseInstant, startOfDay } from '../../functions/core/instant.ts';
-import { NOTICE_KINDS } from '../../functions/core/policy.ts';
+import { dayOf, type Instant, parseInstant } from '../../functions/core/instant.ts';
+import { NOTICE_KINDS } from '../../functions/core/notice-kinds.ts';
+import {
+  COUNTS,
+  ESCALATION_RUNGS,
+  overdueByDay,
+  type ReportDossier,
+  type ReportNotice,
+  type UnitRow,
+  unitReport,
+} from '../../functions/core/report.ts';
 import type { ReplayResult } from '../replay.ts';
 import { type SmsUsage, smsUsage } from '../sms-usage.ts';
-import type { Province, UnitKind } from './province.ts';
+import type { Province } from './province.ts';
 
 /**
- * What the season looked like, per unit, as the province's appendix shows it (letter 002, docs/law.md §8): received,
- * resolved early / on time / late, open and overdue at the end of the period, the apologies and
- * escalations dunghan sent, and the citizen-service index's indicator 2.1 (Decision 766; docs/law.md §5).
- * Everything here is derived from the replay's dossiers and notices, so the table, the outbox file
- * and the HTML cannot disagree.
+ * What the season looked like, per unit, as the province's appendix shows it (letter 002, docs/law.md §8): the core's
+ * unit report (functions/core/report.ts, the same the report API answers) over the replay's dossiers and notices, so
+ * the table, the outbox file and the HTML cannot disagree, nor the simulator and the API.
  */
 
-/** Indicator 2.1's points: the processing-progress group weighs 20 of 100 (Decision 766; docs/law.md §5). */
-export const INDICATOR_21_POINTS = 20;
-export const ESCALATION_RUNGS = 3;
-
-export interface UnitRow {
-  unitId: string;
-  name: string;
-  kind: UnitKind | 'total';
-  /** Dossiers received by the unit (the first step of their path). */
-  received: number;
-  /** Finished: resolved, returned, refused or withdrawn by the end of the period. */
-  finished: number;
-  early: number;
-  onTime: number;
-  late: number;
-  /** Late dossiers (finished late or open and overdue) that this unit held up. */
-  lateCaused: number;
-  open: number;
-  openOverdue: number;
-  /** Citizen apologies dunghan sent for this unit's delays; apologies its officers issued themselves. */
-  apologiesSent: number;
-  officerApologies: number;
-  /** Head escalations about this unit's delays, by rung (1, 2, 3 and above). */
-  escalations: number[];
-  /** Indicator 2.1: (finished on time + open within time) / received, in %; null with nothing received. */
-  indicator21: number | null;
-  points: number | null;
-}
+export { COUNTS, ESCALATION_RUNGS, type UnitRow };
 
 export interface SimulationSummary {
   province: { id: string; name: string; units: number };
@@ -56,46 +36,19 @@ export interface SimulationSummary {
   execution: ReplayResult['stats'];
 }
 
-/** The count columns of a row, in the appendix's order. */
-export const COUNTS = [
-  'received',
-  'finished',
-  'early',
-  'onTime',
-  'late',
-  'lateCaused',
-  'open',
-  'openOverdue',
-  'apologiesSent',
-  'officerApologies',
-] as const satisfies readonly (keyof UnitRow)[];
+const iso = (s: string | null) => (s === null ? null : parseInstant(s));
 
-const FINISHED = new Set(['resolved', 'returned', 'rejected', 'withdrawn', 'processed']);
-
-const emptyRow = (unitId: string, name: string, kind: UnitRow['kind']): UnitRow => ({
-  unitId,
-  name,
-  kind,
-  received: 0,
-  finished: 0,
-  early: 0,
-  onTime: 0,
-  late: 0,
-  lateCaused: 0,
-  open: 0,
-  openOverdue: 0,
-  apologiesSent: 0,
-  officerApologies: 0,
-  escalations: Array(ESCALATION_RUNGS).fill(0) as number[],
-  indicator21: null,
-  points: null,
-});
-
-function scoreRow(row: UnitRow): void {
-  if (row.received === 0) return;
-  const withinTime = row.early + row.onTime + (row.open - row.openOverdue);
-  row.indicator21 = Math.round((withinTime / row.received) * 10_000) / 100;
-  row.points = Math.round((withinTime / row.received) * INDICATOR_21_POINTS * 100) / 100;
+/** A replayed dossier as the report's facts. */
+export function reportDossier(d: ReplayResult['dossiers'][number]): ReportDossier {
+  return {
+    dossierId: d.dossierId,
+    receivedBy: d.steps[0]?.unitId ?? 'unknown',
+    receivedAt: parseInstant(d.receivedAt),
+    statutoryDueAt: iso(d.statutoryDueAt),
+    finishedAt: iso(d.finishedAt),
+    supplementRequests: d.supplementRequests,
+    responsibleUnitId: d.responsibleUnitId,
+  };
 }
 
 export function summarise(input: {
@@ -108,84 +61,26 @@ export function summarise(input: {
   result: ReplayResult;
 }): SimulationSummary {
   const { province, result, end } = input;
-  const rows = new Map(province.units.map((u) => [u.unitId, emptyRow(u.unitId, u.name, u.kind)]));
-  const row = (unitId: string) => {
-    let r = rows.get(unitId);
-    if (!r) {
-      r = emptyRow(unitId, unitId, 'department');
-      rows.set(unitId, r);
-    }
-    return r;
-  };
-  const overdueAtEnd = (d: ReplayResult['dossiers'][number]) =>
-    d.statutoryDueAt !== null && parseInstant(d.statutoryDueAt) < end;
-  for (const d of result.dossiers) {
-    const r = row(d.steps[0]?.unitId ?? 'unknown');
-    r.received++;
-    if (FINISHED.has(d.status)) {
-      r.finished++;
-      if (d.outcome === 'early') r.early++;
-      else if (d.outcome === 'on_time') r.onTime++;
-      else if (d.outcome === 'late') r.late++;
-      if (d.outcome === 'late' && d.responsibleUnitId) row(d.responsibleUnitId).lateCaused++;
-    } else {
-      r.open++;
-      if (overdueAtEnd(d)) {
-        r.openOverdue++;
-        if (d.responsibleUnitId) row(d.responsibleUnitId).lateCaused++;
-      }
-    }
-  }
-  const byStatus: Record<string, number> = {};
+  const dossiers = result.dossiers.map(reportDossier);
+  const report = unitReport({
+    units: province.units.map((u) => ({ unitId: u.unitId, name: u.name, kind: u.kind })),
+    dossiers,
+    notices: result.notices.map((n) => ({ ...n, kind: n.kind as ReportNotice['kind'] })),
+    officerApologies: input.officerApologies,
+    end,
+    provinceName: province.name,
+  });
   const sms = smsUsage(result.notices, result.dossiers.length, input.usdPerPart ?? null);
   const byKind: Record<string, number> = Object.fromEntries(NOTICE_KINDS.map((k) => [k, sms.byKind[k].notices]));
-  for (const n of result.notices) {
-    byStatus[n.status] = (byStatus[n.status] ?? 0) + 1;
-    if (n.kind === 'citizen.apology' && n.status === 'sent') row(n.subjectUnitId).apologiesSent++;
-    // An escalation reached its head by SMS, in a batch SMS, or in the morning digest (past the cap).
-    const reached = n.status === 'sent' || n.status === 'batched' || n.status === 'folded';
-    if (n.kind === 'head.escalation' && reached && n.rung !== null && !n.noticeId.startsWith('batch/'))
-      row(n.subjectUnitId).escalations[Math.min(n.rung, ESCALATION_RUNGS) - 1]!++;
-  }
-  for (const [unitId, count] of input.officerApologies) row(unitId).officerApologies += count;
-
-  const units = [...rows.values()];
-  const totals = emptyRow('(province)', `${province.name}: ${units.length} units`, 'total');
-  for (const r of units) {
-    scoreRow(r);
-    for (const key of COUNTS) totals[key] += r[key];
-    for (const [i, n] of r.escalations.entries()) totals.escalations[i]! += n;
-  }
-  scoreRow(totals);
-
-  // Open and overdue at the end of each day (the statutory due as finally derived: pauses included).
-  const spans = result.dossiers.map((d) => ({
-    received: parseInstant(d.receivedAt),
-    finished: d.finishedAt === null ? Infinity : parseInstant(d.finishedAt),
-    due: d.statutoryDueAt === null ? Infinity : parseInstant(d.statutoryDueAt),
-  }));
-  const overdueByDay: SimulationSummary['overdueByDay'] = [];
-  for (let day = dayOf(parseInstant(input.period.start)); startOfDay(day) < end; day++) {
-    const at = startOfDay(day + 1);
-    let open = 0;
-    let overdue = 0;
-    for (const s of spans) {
-      if (s.received > at || s.finished <= at) continue;
-      open++;
-      if (s.due < at) overdue++;
-    }
-    overdueByDay.push({ date: isoDateOf(day), open, overdue });
-  }
-
   return {
-    province: { id: province.id, name: province.name, units: units.length },
+    province: { id: province.id, name: province.name, units: report.units.length },
     period: input.period,
     dossiers: result.dossiers.length,
     events: input.events,
-    totals,
-    units,
-    notices: { byKind, byStatus, smsParts: sms.parts, sms },
-    overdueByDay,
+    totals: report.totals,
+    units: report.units,
+    notices: { byKind, byStatus: report.notices.byStatus, smsParts: sms.parts, sms },
+    overdueByDay: overdueByDay(dossiers, dayOf(parseInstant(input.period.start)), end),
     rejectedEvents: result.rejected.length,
     execution: result.stats,
   };
