@@ -1,13 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import { MAX_BODY_BYTES } from '../functions/handlers/api.ts';
 import type { LocalStack } from './stack.ts';
 
-/** The cloud API's routes over HTTP on this machine (POST /events, GET /dossiers/{id}). */
+export interface ServeOptions {
+  /** The development identity every request is signed in as (default: the provincial office). */
+  as?: Viewer;
+}
+
+/** The cloud API's routes over HTTP on this machine, signed in as the development identity. */
 export async function serveHttp(
   stack: LocalStack,
   port: number,
   host = '127.0.0.1',
+  options: ServeOptions = {},
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +49,9 @@ export async function serveHttp(
           }),
         );
       stack
-        .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined)
+        .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined, {
+          as: options.as ?? LOCAL_PROVINCE,
+        })
         .then((r) => respond(r.statusCode, r.body))
         .catch(() => respond(500, JSON.stringify({ error: 'internal', reason: 'internal error' })));
     });
@@ -53,14 +62,15 @@ export async function serveHttp(
 }
 
 /**
- * The path of a request target as API Gateway would see it: origin form ("/events?x") as written (the
+ * The path and query of a request target as API Gateway would see them: origin form ("/events?x") as written (the
  * URL parser would read "//host/events" as a host), absolute form ("http://host/events") parsed;
  * null when it is neither (a target that throws in the URL parser must not end the process).
  */
 function pathOf(target: string): string | null {
-  if (target.startsWith('/')) return target.replace(/[?#].*$/s, '');
+  if (target.startsWith('/')) return target.replace(/#.*$/s, '');
   try {
-    return new URL(target).pathname;
+    const url = new URL(target);
+    return url.pathname + url.search;
   } catch {
     return null;
   }

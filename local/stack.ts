@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
+import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
 import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
 import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
@@ -74,8 +75,16 @@ export interface LocalStack {
   time: SimulatedTime | null;
   /** What the sweeper runs found and repaired, summed. */
   sweeps: SweepTotals;
-  /** The intake API's routes, exactly as API Gateway would call them. */
-  request(method: 'GET' | 'POST', path: string, body?: string): Promise<APIGatewayProxyResult>;
+  /**
+   * The API's routes, exactly as API Gateway would call them; `path` may carry a query. The signed-in user is the
+   * development identity `as` (default the provincial office; null: no one, as an unsigned request).
+   */
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+    options?: { as?: Viewer | null },
+  ): Promise<APIGatewayProxyResult>;
   /** The API's Lambda handler, called with an API Gateway event. */
   invokeApi(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   stats(): ReplayStats;
@@ -213,7 +222,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     outbox,
     time: clock,
     sweeps,
-    request: (method, path, body) => invokeApi(apiGatewayEvent(method, path, body ?? null)),
+    request: (method, path, body, options) =>
+      invokeApi(
+        apiGatewayEvent(method, path, body ?? null, {
+          identity: options?.as === undefined ? LOCAL_PROVINCE : options.as,
+        }),
+      ),
     invokeApi,
     stats: () => ({
       executions: executions.stats.executions,

@@ -87,3 +87,24 @@ export function isTransientError(err: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode ?? 0;
   return TRANSIENT.has(e?.name ?? '') || status >= 500 || status === 429;
 }
+
+/** A request with no signed-in user where one is needed (HTTP 401). */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'Dunghan.Unauthenticated';
+}
+
+/** The signed-in user's unit does not cover what was asked, or their role may not act (HTTP 403). */
+export class ForbiddenError extends Error {
+  override readonly name = 'Dunghan.Forbidden';
+}
+
+/** An action the dossier's state refuses: a second reschedule, an escalation already acknowledged (HTTP 409). */
+export class ActionRefusedError extends Error {
+  override readonly name = 'Dunghan.ActionRefused';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}

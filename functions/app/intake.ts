@@ -1,7 +1,9 @@
 import { controlSheet } from '../core/control-sheet.ts';
 import { type DossierState, foldDossier } from '../core/dossier.ts';
-import { formatInstant } from '../core/instant.ts';
+import { formatInstant, type Instant } from '../core/instant.ts';
+import { factsOf } from '../core/report.ts';
 import { type IntakeEvent, parseEvent } from '../schemas/events.ts';
+import type { DossierFacts } from '../schemas/records.ts';
 import { closedSteps, dossierEvents } from './dossiers.ts';
 import { EventConflictError, InvalidInputError, RECHECK_ERROR, UnprocessableEventError } from './errors.ts';
 import { beyondCalendar, resolvePath, serialise, unknownUnit } from './intake-checks.ts';
@@ -69,6 +71,7 @@ export async function ingestEvent(
     dueAt: sheet.dueAt === null ? null : formatInstant(sheet.dueAt),
     holderUnitId: sheet.holderUnitId,
     closedSteps: closedSteps(state),
+    facts: storedFacts(state, sheet),
   });
   // A repeated supplement request owes its alarms at once: the open steps' checkpoints send them.
   const alarms =
@@ -87,6 +90,23 @@ export async function ingestEvent(
   });
   if (unapplied) return { status: 'kept', eventId: event.eventId, reason: unapplied.reason };
   return { status: 'accepted', eventId: event.eventId };
+}
+
+/** What the reports and lists read of the dossier without folding it (functions/core/report.ts). */
+function storedFacts(state: DossierState, sheet: ReturnType<typeof controlSheet>): DossierFacts {
+  const f = factsOf(state, sheet);
+  const iso = (t: Instant | null) => (t === null ? null : formatInstant(t));
+  return {
+    procedureCode: state.procedureCode,
+    procedureName: state.procedureName,
+    receivedBy: f.receivedBy,
+    receivedAt: formatInstant(f.receivedAt),
+    statutoryDueAt: iso(f.statutoryDueAt),
+    finishedAt: iso(f.finishedAt),
+    supplementRequests: f.supplementRequests,
+    responsibleUnitId: f.responsibleUnitId,
+    apologyUnitId: state.apology?.unitId ?? null,
+  };
 }
 
 async function moveWorkflow(

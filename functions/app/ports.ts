@@ -57,6 +57,30 @@ export interface DossierStore {
   watchedBefore(beforeIso: string): Promise<DossierMeta[]>;
   openOverdue(beforeIso: string): Promise<DossierMeta[]>;
   openOverdueSince(fromIso: string, beforeIso: string): Promise<DossierMeta[]>;
+  /** A page of the open dossiers a unit holds, by due instant within the range (paused ones, no due, last). */
+  heldBy(unitId: string, range: DueRange, page: PageRequest): Promise<Page<DossierMeta>>;
+  /** Dossiers received in [fromIso, toIso) (ISO instants at +07:00), with their facts. */
+  receivedBetween(fromIso: string, toIso: string): Promise<DossierMeta[]>;
+}
+
+/** Due instants (ISO at +07:00): from `from` (inclusive), before `before`; either open. */
+export interface DueRange {
+  from?: string;
+  before?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** The cursor of the previous page, as this store gave it. */
+  cursor?: string;
+  /** Latest due first. */
+  newestFirst: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** null on the last page. */
+  cursor: string | null;
 }
 
 /** Notices: written once (deterministic ids), claimed before sending, settled once. */
@@ -83,13 +107,17 @@ export interface NoticeStore {
   recordDelivery(dossierId: string, noticeId: string, delivery: NoticeDelivery): Promise<boolean>;
   /** Takes one of a head's SMS of a day (idempotent per notice); false past `cap`; `cap` null: always. */
   takeSmsSlot(unitId: string, day: string, noticeId: string, cap: number | null): Promise<boolean>;
+  /** The notices of [fromIso, toIso) that reached their recipient: sent, batched, folded into a digest. */
+  reachedBetween(fromIso: string, toIso: string): Promise<NoticeRecord[]>;
+  /** Records an escalation's acknowledgement once; false when it is no escalation or was acknowledged. */
+  acknowledge(dossierId: string, noticeId: string, ack: NonNullable<NoticeRecord['acknowledgement']>): Promise<boolean>;
 }
 
 /** Units of the province (heads and parents), written by their latest upsert. */
 export interface UnitStore {
   upsert(unit: Unit): Promise<boolean>;
   get(unitId: string): Promise<Unit | null>;
-  /** Every unit (the feed finds units by name). */
+  /** Every unit (the feed finds units by name; the reports build the unit tree). */
   list(): Promise<Unit[]>;
 }
 

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar.ts';
-import { controlSheet, judge } from './control-sheet.ts';
+import { type ControlSheet, controlSheet, judge } from './control-sheet.ts';
 import type { DossierState, Outcome } from './dossier.ts';
 import { type Instant, isoDateOf, startOfDay } from './instant.ts';
 import type { NoticeKind } from './notice-kinds.ts';
@@ -37,7 +37,10 @@ export interface ReportDossier {
 
 /** A folded dossier's facts at `now`: the due and the unit at fault as its control sheet (Form 06) gives them. */
 export function dossierFacts(calendar: WorkingCalendar, state: DossierState, now: Instant): ReportDossier {
-  const sheet = controlSheet(calendar, state, now);
+  return factsOf(state, controlSheet(calendar, state, now));
+}
+
+export function factsOf(state: DossierState, sheet: ControlSheet): ReportDossier {
   return {
     dossierId: state.dossierId,
     receivedBy: state.steps[0]?.unitId ?? state.receivingUnitId ?? 'unknown',
@@ -202,18 +205,19 @@ export function unitReport(input: {
   for (const [unitId, count] of input.officerApologies) row(unitId).officerApologies += count;
 
   const units = [...rows.values()];
-  const totals = emptyRow({
-    unitId: '(province)',
-    name: `${input.provinceName}: ${units.length} units`,
-    kind: 'total',
-  });
-  for (const r of units) {
-    scoreRow(r);
+  for (const r of units) scoreRow(r);
+  return { units, totals: totalRow(units, input.provinceName), notices: { byStatus } };
+}
+
+/** The total of scored rows, scored itself: the province's row, or the row of a unit and those under it. */
+export function totalRow(rows: readonly UnitRow[], provinceName: string): UnitRow {
+  const totals = emptyRow({ unitId: '(province)', name: `${provinceName}: ${rows.length} units`, kind: 'total' });
+  for (const r of rows) {
     for (const key of COUNTS) totals[key] += r[key];
     for (const [i, n] of r.escalations.entries()) totals.escalations[i]! += n;
   }
   scoreRow(totals);
-  return { units, totals, notices: { byStatus } };
+  return totals;
 }
 
 /**

@@ -1,6 +1,14 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DossierNotFoundError, EventConflictError, InvalidInputError, UnprocessableEventError } from '../app/errors.ts';
+import {
+  ActionRefusedError,
+  DossierNotFoundError,
+  EventConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  UnauthenticatedError,
+  UnprocessableEventError,
+} from '../app/errors.ts';
 import type { Logger } from '../app/ports.ts';
 
 /** A body over the API's limit, refused before it is parsed. */
@@ -42,6 +50,9 @@ export function toHttpResponse(err: unknown, logger: Logger, path: string): APIG
   if (err instanceof UnprocessableEventError) {
     return json(422, { error: 'unprocessable', eventId: err.eventId, field: err.field, reason: err.reason });
   }
+  if (err instanceof UnauthenticatedError) return json(401, { error: 'unauthenticated', reason: err.message });
+  if (err instanceof ForbiddenError) return json(403, { error: 'forbidden', reason: err.message });
+  if (err instanceof ActionRefusedError) return json(409, { error: 'refused', field: err.field, reason: err.reason });
   if (err instanceof DossierNotFoundError || err instanceof RouteNotFoundError) {
     return json(404, { error: 'not_found', reason: err.message });
   }

@@ -27,7 +27,7 @@ export const EventIdSchema = z
   .max(128, 'must be at most 128 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:+#-]*$/, 'must be letters, digits and . _ : + # - only');
 
-const Text = (max: number) =>
+export const Text = (max: number) =>
   z
     .string()
     .trim()
@@ -36,7 +36,7 @@ const Text = (max: number) =>
     .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 /** A string parsed by one of the core's parsers; its own error message becomes the field's reason. */
-const parsedBy = <T>(parse: (s: string) => T, Invalid: new (...args: never[]) => Error, tooLong: string) =>
+export const parsedBy = <T>(parse: (s: string) => T, Invalid: new (...args: never[]) => Error, tooLong: string) =>
   z
     .string()
     .max(40, tooLong)

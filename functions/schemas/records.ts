@@ -43,6 +43,25 @@ export const OutcomeRecordSchema = z.object({
   finalizedAt: Iso,
 });
 
+/**
+ * What the reports and lists read of a dossier without folding it (functions/core/report.ts): kept on its snapshot at
+ * every intake. Instants are ISO at +07:00.
+ */
+export const DossierFactsSchema = z.object({
+  procedureCode: z.string(),
+  procedureName: z.string(),
+  /** The unit that received it: the first step of its path. */
+  receivedBy: z.string(),
+  receivedAt: Iso,
+  statutoryDueAt: Iso.nullable(),
+  finishedAt: Iso.nullable(),
+  supplementRequests: z.number().int(),
+  responsibleUnitId: z.string().nullable(),
+  /** The unit whose officer issued the reschedule (apology.issued applied), if any. */
+  apologyUnitId: z.string().nullable(),
+});
+export type DossierFacts = z.output<typeof DossierFactsSchema>;
+
 export const DossierSnapshotSchema = z.object({
   dossierId: z.string().min(1),
   /** Number of distinct events folded: a fold of more events is newer. */
@@ -52,6 +71,8 @@ export const DossierSnapshotSchema = z.object({
   dueAt: Iso.nullable(),
   holderUnitId: z.string().nullable(),
   closedSteps: z.array(z.string()),
+  /** Absent on snapshots written before the reports existed. */
+  facts: DossierFactsSchema.optional(),
 });
 export type DossierSnapshot = z.output<typeof DossierSnapshotSchema>;
 
@@ -132,6 +153,8 @@ export const NoticeRecordSchema = z.object({
    * resent on silence or on failure.
    */
   delivery: z.object({ status: z.enum(['delivered', 'failed']), at: Iso, reason: z.string().optional() }).optional(),
+  /** A head's acknowledgement of an escalation: shown to the levels above; the ladder goes on. */
+  acknowledgement: z.object({ unitId: z.string(), userId: z.string(), at: Iso }).optional(),
 });
 export type NoticeRecord = z.output<typeof NoticeRecordSchema>;
 export type NoticeDelivery = NonNullable<NoticeRecord['delivery']>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TransientError } from '../../functions/app/errors.ts';
+import { LOCAL_PROVINCE } from '../../functions/app/identity.ts';
 import { makePlan } from '../../functions/handlers/tasks.ts';
 import { apiGatewayEvent } from '../../local/api-event.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -65,8 +66,9 @@ describe('handlers on middy with Powertools', () => {
   });
 
   it('answers refusals with the field and reason, unknown routes with 404, and never leaks internals', async () => {
+    // Signed in as the provincial office (the read routes need a verified user).
     const api = (method: string, path: string, body: string | null) =>
-      stack.invokeApi(apiGatewayEvent(method, path, body));
+      stack.invokeApi(apiGatewayEvent(method, path, body, { identity: LOCAL_PROVINCE }));
     expect(await api('POST', '/events', '{')).toMatchObject({
       statusCode: 400,
       body: expect.stringContaining('"field":"(body)"'),
@@ -76,5 +78,6 @@ describe('handlers on middy with Powertools', () => {
       error: 'not_found',
       reason: 'dossier NOPE is not known',
     });
+    expect((await stack.invokeApi(apiGatewayEvent('GET', '/dossiers/NOPE', null))).statusCode).toBe(401);
   });
 });

@@ -688,7 +688,7 @@ const routeArb: fc.Arbitrary<Case> = fc
       .filter(
         ([m, p]) =>
           !(m === 'POST' && p === '/events') &&
-          !(m === 'GET' && p.startsWith('/dossiers/')) &&
+          !(m === 'GET' && (p === '/dossiers' || p.startsWith('/dossiers/') || p.startsWith('/reports/'))) &&
           !/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(p),
       ),
     fc.tuple(
@@ -833,7 +833,9 @@ function check(c: Case, a: Answer): string | null {
     case 'accept':
       return a.status >= 200 && a.status < 300 ? null : `valid event answered ${a.status}: ${a.body}`;
     case 'route':
-      if (a.status === 404 || a.status === 405) return typeof body.reason === 'string' ? null : 'no reason';
+      // 401: a read route called with no signed-in user (the route function, unlike the local server, has none).
+      if (a.status === 401 || a.status === 404 || a.status === 405)
+        return typeof body.reason === 'string' ? null : 'no reason';
       if (a.status === 400) return named ? null : `400 without field and reason: ${a.body}`;
       return `answered ${a.status}`;
     case 'reject':

@@ -7,7 +7,7 @@ import {
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import { StoredDataError } from '../../app/errors.ts';
+import { InvalidInputError, StoredDataError } from '../../app/errors.ts';
 import { describeZodError } from '../../schemas/errors.ts';
 
 /**
@@ -92,4 +92,21 @@ export function parseItem<S extends z.ZodType>(schema: S, item: Item): z.output<
 
 export function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** A query's LastEvaluatedKey as an opaque cursor for the API (base64url JSON of the key's strings). */
+export function encodeCursor(lastKey: Item): string {
+  return Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
+}
+
+/** A cursor back into the key to start after; one this API did not give is refused, naming the field. */
+export function decodeCursor(cursor: string): Item {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string'))
+      return key as Item;
+  } catch {
+    // refused below
+  }
+  throw new InvalidInputError('cursor', 'is not a cursor this API gave', 'invalid_request');
 }

@@ -1,5 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DossierStore } from '../../app/ports.ts';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidInputError } from '../../app/errors.ts';
+import type { DossierStore, DueRange, Page, PageRequest } from '../../app/ports.ts';
 import { nextWait } from '../../app/watch.ts';
 import {
   type DossierMeta,
@@ -8,8 +9,8 @@ import {
   type DossierSnapshot,
   type Quarantine,
 } from '../../schemas/records.ts';
-import { type Item, isConditionFailed, parseItem, type TableClient } from './client.ts';
-import { key } from './table.ts';
+import { decodeCursor, encodeCursor, type Item, isConditionFailed, parseItem, type TableClient } from './client.ts';
+import { key, listingKey } from './table.ts';
 
 /**
  * Dossier snapshots (META), versioned by the number of events folded, with the workflow's task tokens
@@ -33,28 +34,44 @@ export class DynamoDossierStore implements DossierStore {
    */
   async save(s: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string>; attempt: number }> {
     try {
+      // The listings: an open dossier with a holder is in its holder's list (byHolderDue); a dossier with its facts
+      // is listed by receipt (byReceipt).
+      const listed = s.open && s.holderUnitId !== null;
+      const values: Item = {
+        ':id': s.dossierId,
+        ':v': s.version,
+        ':status': s.status,
+        ':due': s.dueAt,
+        ':holder': s.holderUnitId,
+        // A list, not a string set: a set cannot be empty. Conditions use contains() on it.
+        ':closed': s.closedSteps,
+        ':g1pk': s.open ? 'OPEN' : 'CLOSED',
+        ':g1sk': `${s.dueAt ?? '9999'}#${s.dossierId}`,
+        ':noTokens': {},
+      };
+      let set =
+        'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, ' +
+        'closedSteps = :closed, gsi1pk = :g1pk, gsi1sk = :g1sk, ' +
+        'tokens = if_not_exists(tokens, :noTokens), waits = if_not_exists(waits, :noTokens)';
+      if (listed) {
+        set += ', gsi6pk = :g6pk, gsi6sk = :g6sk';
+        values[':g6pk'] = listingKey.holder(s.holderUnitId!);
+        values[':g6sk'] = listingKey.holderDue(s.dueAt, s.dossierId);
+      }
+      if (s.facts) {
+        set += ', facts = :facts, gsi7pk = :g7pk, gsi7sk = :g7sk';
+        values[':facts'] = s.facts;
+        values[':g7pk'] = listingKey.receivedMonth(s.facts.receivedAt);
+        values[':g7sk'] = listingKey.received(s.facts.receivedAt, s.dossierId);
+      }
       const r = await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: key.dossier(s.dossierId),
-          UpdateExpression:
-            'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, ' +
-            'closedSteps = :closed, gsi1pk = :g1pk, gsi1sk = :g1sk, ' +
-            'tokens = if_not_exists(tokens, :noTokens), waits = if_not_exists(waits, :noTokens)',
+          UpdateExpression: listed ? set : `${set} REMOVE gsi6pk, gsi6sk`,
           ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':id': s.dossierId,
-            ':v': s.version,
-            ':status': s.status,
-            ':due': s.dueAt,
-            ':holder': s.holderUnitId,
-            // A list, not a string set: a set cannot be empty. Conditions use contains() on it.
-            ':closed': s.closedSteps,
-            ':g1pk': s.open ? 'OPEN' : 'CLOSED',
-            ':g1sk': `${s.dueAt ?? '9999'}#${s.dossierId}`,
-            ':noTokens': {},
-          },
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -249,6 +266,60 @@ export class DynamoDossierStore implements DossierStore {
       ExpressionAttributeValues: { ':open': 'OPEN', ':from': fromIso, ':before': beforeIso },
     });
     return items.map(toMeta);
+  }
+
+  /** A page of the open dossiers held by a unit, by due instant, within [from, before) (index byHolderDue). */
+  async heldBy(unitId: string, range: DueRange, page: PageRequest): Promise<Page<DossierMeta>> {
+    const r = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: 'byHolderDue',
+        KeyConditionExpression: 'gsi6pk = :h AND gsi6sk BETWEEN :from AND :before',
+        ExpressionAttributeValues: {
+          ':h': listingKey.holder(unitId),
+          ':from': range.from ?? '',
+          ':before': range.before ?? '~',
+        },
+        ScanIndexForward: !page.newestFirst,
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: startKey(page.cursor, listingKey.holder(unitId)) } : {}),
+      }),
+    );
+    return { items: (r.Items ?? []).map(toMeta), cursor: r.LastEvaluatedKey ? encodeCursor(r.LastEvaluatedKey) : null };
+  }
+
+  /** Dossiers received in [fromIso, toIso) (ISO at +07:00), one month partition at a time (index byReceipt). */
+  async receivedBetween(fromIso: string, toIso: string): Promise<DossierMeta[]> {
+    const out: DossierMeta[] = [];
+    for (const month of monthsBetween(fromIso, toIso)) {
+      const items = await this.table.queryAll({
+        IndexName: 'byReceipt',
+        KeyConditionExpression: 'gsi7pk = :m AND gsi7sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':m': `RECEIVED#${month}`, ':from': fromIso, ':to': toIso },
+      });
+      for (const item of items) out.push(toMeta(item));
+    }
+    return out;
+  }
+}
+
+/** A cursor of this unit's list: one from another list is refused, not answered with an error of the store. */
+function startKey(cursor: string, partition: string): Item {
+  const start = decodeCursor(cursor);
+  if (start.gsi6pk !== partition) throw new InvalidInputError('cursor', 'belongs to another list', 'invalid_request');
+  return start;
+}
+
+/** The months (YYYY-MM) from the one of `fromIso` to the one of `toIso`. */
+function monthsBetween(fromIso: string, toIso: string): string[] {
+  const months: string[] = [];
+  let [y, m] = [Number(fromIso.slice(0, 4)), Number(fromIso.slice(5, 7))];
+  const last = toIso.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) return months;
+    months.push(month);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
   }
 }
 

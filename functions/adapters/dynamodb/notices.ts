@@ -220,6 +220,40 @@ export class DynamoNoticeStore implements NoticeStore {
       }),
     );
   }
+
+  /**
+   * The notices of a period that reached their recipient (index byNoticeStatus): sent or batched, by the instant their
+   * sending became allowed in [fromIso, toIso); folded into a digest, by the digest's day in the period.
+   */
+  async reachedBetween(fromIso: string, toIso: string): Promise<NoticeRecord[]> {
+    const query = (status: string, from: string, to: string) =>
+      this.table.queryAll({
+        IndexName: 'byNoticeStatus',
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `NOTICE#${status}`, ':from': from, ':to': to },
+      });
+    // A folded notice's sort key starts with its digest's day: `<YYYY-MM-DD>#<unitId>#<noticeId>`.
+    const day = (iso: string) => `${iso.slice(0, 10)}#`;
+    const pages = await Promise.all([
+      query('sent', fromIso, toIso),
+      query('batched', fromIso, toIso),
+      query('folded', day(fromIso), day(toIso)),
+    ]);
+    return pages.flat().map(toNotice);
+  }
+
+  /** Records a head's acknowledgement on an escalation, once: false when it is not one or is acknowledged already. */
+  async acknowledge(dossierId: string, noticeId: string, ack: NonNullable<NoticeRecord['acknowledgement']>) {
+    return this.table.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: key.notice(dossierId, noticeId),
+        UpdateExpression: 'SET acknowledgement = :ack',
+        ConditionExpression: 'attribute_exists(pk) AND kind = :kind AND attribute_not_exists(acknowledgement)',
+        ExpressionAttributeValues: { ':ack': ack, ':kind': 'head.escalation' },
+      }),
+    );
+  }
 }
 
 const MessageSchema = z.object({ dossierId: z.string().min(1), noticeId: z.string().min(1) });

@@ -31,6 +31,11 @@ export const TABLE_KEYS = {
     { indexName: 'byWatch', partitionKey: { name: 'gsi4pk', type: 'S' }, sortKey: { name: 'gsi4sk', type: 'S' } },
     // Every unit, by id: the national portal's feed finds units by name among them.
     { indexName: 'allUnits', partitionKey: { name: 'gsi5pk', type: 'S' }, sortKey: { name: 'gsi5sk', type: 'S' } },
+    // Open dossiers of a unit by due instant: a unit's overdue, coming-due and open lists. Sparse: only the META of an
+    // open dossier with a holder carries gsi6pk (HOLDER#<unitId>); gsi6sk is `<dueAt or 9999>#<dossierId>`.
+    { indexName: 'byHolderDue', partitionKey: { name: 'gsi6pk', type: 'S' }, sortKey: { name: 'gsi6sk', type: 'S' } },
+    // Dossiers by receipt, for the reports over a period: RECEIVED#<YYYY-MM>, `<receivedAt>#<dossierId>`.
+    { indexName: 'byReceipt', partitionKey: { name: 'gsi7pk', type: 'S' }, sortKey: { name: 'gsi7sk', type: 'S' } },
   ] as IndexDefinition[],
 } as const;
 
@@ -48,6 +53,15 @@ export const key = {
   digestRun: (day: string) => ({ pk: `DIGEST#${day}`, sk: 'RUN' }),
   /** The notice an SMS provider's message id belongs to (delivery status). */
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'META' }),
+};
+
+/** The index keys of the lists (byHolderDue, byReceipt): written by the adapters, queried by them. */
+export const listingKey = {
+  holder: (unitId: string) => `HOLDER#${unitId}`,
+  holderDue: (dueAt: string | null, dossierId: string) => `${dueAt ?? '9999'}#${dossierId}`,
+  /** ISO instants at +07:00: the first 7 characters are the month in Vietnam. */
+  receivedMonth: (receivedAt: string) => `RECEIVED#${receivedAt.slice(0, 7)}`,
+  received: (receivedAt: string, dossierId: string) => `${receivedAt}#${dossierId}`,
 };
 
 /** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */
