@@ -9,6 +9,7 @@ import { IntakeApi } from './constructs/api.ts';
 import { DeliveryStatus } from './constructs/delivery-status.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Schedules } from './constructs/schedules.ts';
+import { SignIn } from './constructs/sign-in.ts';
 import { DossierTable } from './constructs/table.ts';
 import { DossierWorkflow } from './constructs/workflow.ts';
 
@@ -26,6 +27,7 @@ export class DunghanStack extends Stack {
   readonly table: DossierTable;
   readonly workflow: DossierWorkflow;
   readonly intake: IntakeApi;
+  readonly signIn: SignIn;
   readonly notifications: Notifications;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -50,9 +52,12 @@ export class DunghanStack extends Stack {
     this.notifications = new Notifications(this, 'notifications', { key: this.key, devDestroyData: dev });
     const { topic, senderId, deadLetters } = this.notifications;
     this.workflow = new DossierWorkflow(this, 'workflow', { table, key: this.key, topic, senderId });
+    this.signIn = new SignIn(this, 'sign-in', { devDestroyData: dev });
+    this.signIn.addDashboardClient(String(this.node.tryGetContext('dunghan:dashboardUrl') ?? 'http://localhost:3000/'));
     this.intake = new IntakeApi(this, 'intake', {
       table,
       key: this.key,
+      userPool: this.signIn.userPool,
       stateMachineArn: this.workflow.stateMachineArn,
     });
     this.workflow.stateMachine.grantStartExecution(this.intake.ingest);
@@ -97,8 +102,9 @@ export class DunghanStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.intake.api.url,
-      description: 'POST {url}events (SigV4), GET {url}dossiers/{id}',
+      description: 'POST {url}events (SigV4); GET {url}reports/units, {url}dossiers, … (a Cognito ID token)',
     });
+    new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EscalationTopicArn', { value: topic.topicArn });
@@ -114,6 +120,11 @@ export class DunghanStack extends Stack {
  */
 function acknowledgeNagFindings(stack: DunghanStack): void {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  ack(
+    stack.signIn.userPool,
+    'AwsSolutions-COG2',
+    'MFA is optional: heads sign in from their phones; each may add an authenticator app, and the province may require it.',
+  );
   const arnOf = (c: IConstruct) => `<${stack.getLogicalId(c.node.defaultChild as CfnElement)}.Arn>`;
   const table = stack.table.table;
   const functions = [
@@ -223,11 +234,11 @@ function acknowledgeNagFindings(stack: DunghanStack): void {
   ack(
     stack.intake.api,
     'AwsSolutions-APIG3',
-    'The API is called only by the province integration (iGate) with SigV4 credentials; WAF adds cost without a public client. Add a web ACL if the API is exposed more widely.',
+    'Every method is signed: iGate with SigV4, people with Cognito ID tokens, behind throttling; add a web ACL when the province exposes the dashboard beyond its officers.',
   );
   ack(
     stack.intake.api,
     'AwsSolutions-COG4',
-    'Machine clients authenticate with IAM (SigV4); there are no end users to sign in through Cognito.',
+    'POST /events and /dvcqg/* are machine routes signed with IAM (SigV4) by iGate and the portal; every other method uses the Cognito authorizer.',
   );
 }

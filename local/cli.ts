@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, { summary: string; load(): Promise<Command
     load: async () => (await import('./commands/replay.ts')).replayCommand,
   },
   serve: {
-    summary: 'run the local stack on real time with the intake API (POST /events, GET /dossiers/{id})',
+    summary: 'run the local stack on real time with its API on 127.0.0.1, signed in as a development identity',
     load: async () => (await import('./commands/serve.ts')).serveCommand,
   },
   send: {

@@ -1,4 +1,5 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,15 +10,18 @@ export interface IntakeApiProps {
   table: ITable;
   key: IKey;
   stateMachineArn: string;
+  /** The users of the read and action routes (their ID tokens, verified by API Gateway). */
+  userPool: cognito.IUserPool;
   /** @default 50 requests per second, bursts of 100 */
   rateLimit?: number;
   burstLimit?: number;
 }
 
 /**
- * The intake API: REST, IAM (SigV4) authorisation on every method, request validation, throttling,
- * access logs (no bodies: they hold names and phone numbers), X-Ray. The ingest function behind it
- * serves both doors: dunghan's events, and the national portal's feed (docs/law.md §7).
+ * The API: REST; the machine routes (POST /events, the national portal's feed /dvcqg/*, docs/law.md §7) with IAM
+ * (SigV4); the people's read and action routes with a Cognito user pool authorizer (API Gateway verifies the ID token
+ * on every call); request validation, throttling, access logs (no bodies: they hold names and phone numbers), X-Ray.
+ * One function behind it.
  */
 export class IntakeApi extends Construct {
   readonly api: apigw.RestApi;
@@ -28,7 +32,7 @@ export class IntakeApi extends Construct {
     this.ingest = new DunghanFunction(this, 'ingest', {
       entry: 'functions/main/api.ts',
       handler: 'handler',
-      description: 'dunghan: POST /events, GET /dossiers/{id}, POST /dvcqg/{DongBoHoSoMC,CapNhatTienDoHoSoMC}',
+      description: 'dunghan: POST /events, POST /dvcqg/{DongBoHoSoMC,CapNhatTienDoHoSoMC}; reports, dossiers, actions',
       key: props.key,
     })
       .bindTable(props.table, 'readWrite')
@@ -89,10 +93,6 @@ export class IntakeApi extends Construct {
     this.api.root
       .addResource('events')
       .addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': eventModel } });
-    this.api.root
-      .addResource('dossiers')
-      .addResource('{id}')
-      .addMethod('GET', integration, { requestValidator, requestParameters: { 'method.request.path.id': true } });
     // The portal's feed: its envelope or a bare array of items; the handler reads each item.
     const feedModel = this.api.addModel('dvcqg-feed', {
       contentType: 'application/json',
@@ -108,5 +108,19 @@ export class IntakeApi extends Construct {
       dvcqg
         .addResource(service)
         .addMethod('POST', integration, { requestValidator, requestModels: { 'application/json': feedModel } });
+    // The people's routes: the signed-in user's unit and role come from the verified token's claims.
+    const users = {
+      authorizer: new apigw.CognitoUserPoolsAuthorizer(this, 'users', { cognitoUserPools: [props.userPool] }),
+      authorizationType: apigw.AuthorizationType.COGNITO,
+      requestValidator,
+    };
+    const pathId = { 'method.request.path.id': true };
+    this.api.root.addResource('reports').addResource('units').addMethod('GET', integration, users);
+    const dossiers = this.api.root.addResource('dossiers');
+    dossiers.addMethod('GET', integration, users);
+    const dossier = dossiers.addResource('{id}');
+    dossier.addMethod('GET', integration, { ...users, requestParameters: pathId });
+    dossier.addResource('apology').addMethod('POST', integration, { ...users, requestParameters: pathId });
+    dossier.addResource('acknowledgements').addMethod('POST', integration, { ...users, requestParameters: pathId });
   }
 }

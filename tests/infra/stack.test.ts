@@ -46,6 +46,18 @@ function resolve(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The path of an API method, from its resource up to the root ("/dossiers/{id}/apology"). */
+function methodPath(m: { Properties?: Record<string, unknown> }): string {
+  const parts: string[] = [];
+  let ref = m.Properties!.ResourceId as { Ref?: string } | undefined;
+  while (ref?.Ref && resources[ref.Ref]?.Type === 'AWS::ApiGateway::Resource') {
+    const r = resources[ref.Ref]!.Properties!;
+    parts.unshift(String(r.PathPart));
+    ref = r.ParentId as { Ref?: string };
+  }
+  return `/${parts.join('/')}`;
+}
+
 describe('the AWS stack', () => {
   it('passes cdk-nag AwsSolutions with every acknowledgement carrying a reason', () => {
     const violations = report.pluginReports.flatMap((p) =>
@@ -120,11 +132,34 @@ describe('the AWS stack', () => {
       expect(lg.Properties, id).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
   });
 
-  it('authorises every API method with IAM, validates requests, throttles and logs access', () => {
-    const methods = ofType('AWS::ApiGateway::Method');
-    expect(methods.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST', 'POST']);
-    for (const [, m] of methods)
-      expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
+  it('signs every API method: IAM for the machine routes, the Cognito authorizer for every other', () => {
+    const routes = Object.fromEntries(
+      ofType('AWS::ApiGateway::Method').map(([, m]) => [`${m.Properties!.HttpMethod} ${methodPath(m)}`, m.Properties!]),
+    );
+    expect(Object.keys(routes).sort()).toEqual([
+      'GET /dossiers',
+      'GET /dossiers/{id}',
+      'GET /reports/units',
+      'POST /dossiers/{id}/acknowledgements',
+      'POST /dossiers/{id}/apology',
+      'POST /dvcqg/CapNhatTienDoHoSoMC',
+      'POST /dvcqg/DongBoHoSoMC',
+      'POST /events',
+    ]);
+    const machine = (route: string) => route === 'POST /events' || route.startsWith('POST /dvcqg/');
+    const [authorizerId] = ofType('AWS::ApiGateway::Authorizer')[0]!;
+    for (const [route, m] of Object.entries(routes)) {
+      expect(m.RequestValidatorId, route).toBeDefined();
+      if (machine(route)) expect(m.AuthorizationType, route).toBe('AWS_IAM');
+      else
+        expect(m, route).toMatchObject({
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizerId: { Ref: authorizerId },
+        });
+    }
+  });
+
+  it('validates requests, throttles and logs access', () => {
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
@@ -364,18 +399,22 @@ describe('the AWS stack', () => {
     }
   });
 
-  it('lets no unsigned request reach the ingest function: IAM on every method, no other way in', () => {
-    for (const type of [
-      'AWS::Lambda::Url',
-      'AWS::ApiGateway::Authorizer',
-      'AWS::ApiGateway::ApiKey',
-      'AWS::ApiGatewayV2::Api',
-    ])
+  it('lets no unsigned request reach the API function: IAM or a verified ID token on every method, no other way in', () => {
+    for (const type of ['AWS::Lambda::Url', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGatewayV2::Api'])
       expect(ofType(type), type).toEqual([]);
+    const authorizers = ofType('AWS::ApiGateway::Authorizer');
+    const [poolId] = ofType('AWS::Cognito::UserPool')[0]!;
+    expect(authorizers.map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Type: 'COGNITO_USER_POOLS',
+        IdentitySource: 'method.request.header.Authorization',
+        ProviderARNs: [{ 'Fn::GetAtt': [poolId, 'Arn'] }],
+      }),
+    ]);
     const [apiId, api] = ofType('AWS::ApiGateway::RestApi')[0]!;
     expect(api.Properties!.Policy).toBeUndefined(); // no resource policy opening it to anyone
     for (const [id, m] of ofType('AWS::ApiGateway::Method'))
-      expect(m.Properties!.AuthorizationType, id).toBe('AWS_IAM');
+      expect(['AWS_IAM', 'COGNITO_USER_POOLS'], id).toContain(m.Properties!.AuthorizationType);
     const ingestId = ofType('AWS::Lambda::Function').find(([, f]) =>
       String(f.Properties?.Description ?? '').startsWith('dunghan: POST /events'),
     )![0];
@@ -407,8 +446,7 @@ describe('the AWS stack', () => {
       m: m.Properties!,
     }));
     const byPath = new Map(methods.map((x) => [`${x.m.HttpMethod} ${x.path}`, x.m]));
-    expect([...byPath.keys()].sort()).toEqual([
-      'GET /dossiers/{id}',
+    expect([...byPath.keys()].filter((k) => k.startsWith('POST /dvcqg/') || k === 'POST /events').sort()).toEqual([
       'POST /dvcqg/CapNhatTienDoHoSoMC',
       'POST /dvcqg/DongBoHoSoMC',
       'POST /events',
@@ -426,6 +464,26 @@ describe('the AWS stack', () => {
       ([, m]) => m.Properties!.Schema as { title: string; type: unknown },
     );
     expect(models.find((m) => m.title === 'dunghanDvcqgFeed')?.type).toEqual(['object', 'array']);
+  });
+
+  it('keeps a user pool only administrators fill, whose users cannot change their unit or role', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'OPTIONAL',
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'unitId', AttributeDataType: 'String', Mutable: true }),
+        Match.objectLike({ Name: 'role', AttributeDataType: 'String', Mutable: true }),
+      ]),
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
+    });
+    const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      ReadAttributes: expect.arrayContaining(['custom:unitId', 'custom:role']),
+    });
+    expect(JSON.stringify(client.Properties!.WriteAttributes ?? [])).not.toContain('custom:');
   });
 
   it('outputs the API URL, table name, state machine ARN and topic ARN', () => {
