@@ -98,6 +98,17 @@ module.exports = {
       to: { path: '^(infra|bench|tests)/' },
     },
     {
+      name: 'dashboard-runs-in-the-browser',
+      severity: 'error',
+      comment: 'The dashboard is browser code: it calls the API over HTTP and shares only the pure core (and types).',
+      from: { path: '^dashboard/' },
+      to: {
+        path: '^(functions|local|infra|bench|tests|workflows)/',
+        pathNot: ['^functions/core/'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'infra-deploys-entries-only',
       severity: 'error',
       comment: 'The CDK app names the entry files by path; it imports only the table definition and the workflow.',

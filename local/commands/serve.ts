@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LOCAL_PROVINCE, ROLES, type Role, type Viewer } from '../../functions/app/identity.ts';
 import { IdSchema } from '../../functions/schemas/events.ts';
 import { UsageError } from '../errors.ts';
@@ -30,7 +33,12 @@ export const serveCommand = {
       ...(typeof values.outbox === 'string' ? { outboxFile: values.outbox } : {}),
       ...(typeof values.data === 'string' ? { dataPath: values.data } : {}),
     });
-    const { server, url } = await serveHttp(stack, port, '127.0.0.1', { as });
+    const dashboardDir = findDashboard();
+    const { server, url } = await serveHttp(stack, port, '127.0.0.1', {
+      as,
+      ...(dashboardDir ? { dashboardDir } : {}),
+    });
+    console.log(dashboardDir ? `the dashboard: ${url}/` : 'no dashboard built (npm run build makes dist/dashboard)');
     console.log(
       `dunghan serving on ${url}  (POST /events, GET /reports/units, /dossiers…) as ${as.role} ${as.unitId}; ` +
         'SMS go to the outbox below. Ctrl-C to stop.',
@@ -53,4 +61,12 @@ function developmentIdentity(as: unknown, role: unknown): Viewer {
   const unitId = IdSchema.safeParse(as);
   if (!unitId.success) throw new UsageError('--as', `"${String(as)}" is not a unit id`);
   return { userId: `local-${unitId.data}`, unitId: unitId.data, role: (role as Role | undefined) ?? 'head' };
+}
+
+/** dist/dashboard, from this module in dist/chunks/ (the built CLI) or in local/commands/ (the sources). */
+function findDashboard(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [join(here, '..', 'dashboard'), join(here, '..', '..', 'dist', 'dashboard')])
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  return null;
 }

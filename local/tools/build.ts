@@ -24,6 +24,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { dashboardFiles } from './dashboard-build.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist');
@@ -54,7 +55,7 @@ const COMMON: BuildOptions = {
 
 /** The bundles, written to dist/ (files of an earlier build that are not rebuilt are removed). */
 export async function buildAll(): Promise<{ files: string[]; metafile: Metafile }> {
-  const [cli, handlers] = await Promise.all([
+  const [cli, handlers, dashboard] = await Promise.all([
     build({
       ...COMMON,
       entryPoints: { cli: 'local/cli.ts' },
@@ -79,6 +80,7 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
       outExtension: { '.js': '.cjs' },
       external: ['@aws-sdk/*'],
     }),
+    dashboardFiles(),
   ]);
   // The project's own sources of the command, for the bin to notice an edit since this build.
   const sources = Object.keys(cli.metafile!.inputs)
@@ -87,6 +89,7 @@ export async function buildAll(): Promise<{ files: string[]; metafile: Metafile 
   const outputs = [
     ...cli.outputFiles!,
     ...handlers.outputFiles!,
+    ...dashboard,
     { path: join(DIST, 'sources.json'), contents: new TextEncoder().encode(`${JSON.stringify(sources, null, 1)}\n`) },
   ];
   // Chunks first, the entries last, each file renamed into place: a `dunghan` started during a build
