@@ -6,6 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct, IConstruct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { IntakeApi } from './constructs/api.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { DeliveryStatus } from './constructs/delivery-status.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -28,6 +29,7 @@ export class DunghanStack extends Stack {
   readonly workflow: DossierWorkflow;
   readonly intake: IntakeApi;
   readonly signIn: SignIn;
+  readonly site: DashboardSite;
   readonly notifications: Notifications;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -53,7 +55,6 @@ export class DunghanStack extends Stack {
     const { topic, senderId, deadLetters } = this.notifications;
     this.workflow = new DossierWorkflow(this, 'workflow', { table, key: this.key, topic, senderId });
     this.signIn = new SignIn(this, 'sign-in', { devDestroyData: dev });
-    this.signIn.addDashboardClient(String(this.node.tryGetContext('dunghan:dashboardUrl') ?? 'http://localhost:3000/'));
     this.intake = new IntakeApi(this, 'intake', {
       table,
       key: this.key,
@@ -61,6 +62,9 @@ export class DunghanStack extends Stack {
       stateMachineArn: this.workflow.stateMachineArn,
     });
     this.workflow.stateMachine.grantStartExecution(this.intake.ingest);
+    this.site = new DashboardSite(this, 'dashboard', { api: this.intake.api, devDestroyData: dev });
+    const client = this.signIn.addDashboardClient(this.site.url);
+    this.site.deploy({ domain: this.signIn.domain, client });
     this.schedules = new Schedules(this, 'schedules', {
       table,
       key: this.key,
@@ -105,6 +109,10 @@ export class DunghanStack extends Stack {
       description: 'POST {url}events (SigV4); GET {url}reports/units, {url}dossiers, … (a Cognito ID token)',
     });
     new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: this.site.url,
+      description: 'the dashboard (sign in with a user of the pool)',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EscalationTopicArn', { value: topic.topicArn });

@@ -263,7 +263,7 @@ describe('the AWS stack', () => {
 
   it('grants "*" resources only to the actions that have no resource ARN', () => {
     const allowed =
-      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|sns:Publish$|sns:SetSMSAttributes$)/;
+      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|sns:Publish$|sns:SetSMSAttributes$|cloudfront:(Create|Get)Invalidation$)/;
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       for (const st of (
         policy.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
@@ -484,6 +484,48 @@ describe('the AWS stack', () => {
       ReadAttributes: expect.arrayContaining(['custom:unitId', 'custom:role']),
     });
     expect(JSON.stringify(client.Properties!.WriteAttributes ?? [])).not.toContain('custom:');
+  });
+
+  it('serves the dashboard from a private bucket that only its CloudFront distribution reads (origin access control)', () => {
+    const [distributionId, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    type Origin = { DomainName: unknown; S3OriginConfig?: unknown; OriginAccessControlId?: unknown };
+    type Behavior = { PathPattern: string; CachePolicyId: string };
+    const config = distribution.Properties!.DistributionConfig as {
+      Origins: Origin[];
+      CacheBehaviors: Behavior[];
+      DefaultCacheBehavior: { ViewerProtocolPolicy: string };
+    };
+    const siteOrigin = config.Origins.find((o) => o.S3OriginConfig)!;
+    expect(siteOrigin.OriginAccessControlId).toBeDefined();
+    expect(siteOrigin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    const siteBucketId = resolve(siteOrigin.DomainName).match(/^<(.+)\.RegionalDomainName>$/)![1]!;
+    expect(resources[siteBucketId]!.Properties!.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const policy = ofType('AWS::S3::BucketPolicy').find(
+      ([, p]) => resolve(p.Properties!.Bucket) === `<${siteBucketId}>`,
+    )!;
+    const allows = statements(policy[1]).filter((st) => st.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      }),
+    ]);
+    expect(JSON.stringify(allows[0]!)).toContain(distributionId);
+    // The API's people's routes on the same origin, never cached (the ID token is forwarded).
+    const paths = config.CacheBehaviors.map((b) => b.PathPattern).sort();
+    expect(paths).toEqual(['dossiers', 'dossiers/*', 'reports/*']);
+    for (const b of config.CacheBehaviors)
+      expect(b.CachePolicyId, b.PathPattern).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    // The sign-in returns to the distribution's address.
+    const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
+    expect(resolve((client.Properties!.CallbackURLs as unknown[])[0])).toBe(`https://<${distributionId}.DomainName>/`);
   });
 
   it('outputs the API URL, table name, state machine ARN and topic ARN', () => {
