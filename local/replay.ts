@@ -5,7 +5,7 @@ import { foldDossier } from '../functions/core/dossier.ts';
 import { DAY_MS, parseInstant } from '../functions/core/instant.ts';
 import { DVCQG_SERVICES } from '../functions/schemas/dvcqg.ts';
 import { type Finding, NOTICE_STATUSES, type NoticeStatus } from '../functions/schemas/records.ts';
-import { type LocalStackOptions, type ReplayStats, startLocalStack } from './stack.ts';
+import { type LocalStack, type LocalStackOptions, type ReplayStats, startLocalStack } from './stack.ts';
 
 /**
  * `dunghan replay`: feed events in time order on the simulated clock (each applied at its `at`),
@@ -27,6 +27,8 @@ export interface ReplayInput {
   stack?: Omit<LocalStackOptions, 'simulatedStart'>;
   /** Called after each delivery (and once at the end) with the events delivered so far. */
   onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
+  /** Called at `until`, before the stack closes: to ask its API what it now holds (the report bench). */
+  atEnd?: (stack: LocalStack) => Promise<void>;
 }
 
 export interface ReplayResult {
@@ -228,11 +230,13 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       }
     }
     notices.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.noticeId.localeCompare(b.noticeId));
-    if (input.format !== 'dvcqg') return { dossiers, notices, rejected, stats: stack.stats() };
+    const stats = stack.stats();
+    await input.atEnd?.(stack);
+    if (input.format !== 'dvcqg') return { dossiers, notices, rejected, stats };
     const findings: Finding[] = [];
     for (const dossierId of [...seenDossiers].sort())
       findings.push(...((await deps.store.feed.get(dossierId))?.findings ?? []));
-    return { dossiers, notices, rejected, stats: stack.stats(), findings };
+    return { dossiers, notices, rejected, stats, findings };
   } finally {
     await stack.close();
   }

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { TimelineEntry } from '../../functions/app/reports/dossier-page.ts';
+import type { presentSheet } from '../../functions/app/sheet.ts';
 import { APOLOGY_REASON_CODES, APOLOGY_REASONS } from '../../functions/core/apology-reasons.ts';
 import { api } from '../api.ts';
 import type { Session } from '../auth.ts';
@@ -19,34 +20,15 @@ interface Notice {
   acknowledgement: { unitId: string; at: string } | null;
 }
 
-interface DossierPage {
-  dossierId: string;
-  procedureCode: string;
+/** The answer of GET /dossiers/{id}: the presented control sheet and what the page adds to it. */
+type DossierPage = ReturnType<typeof presentSheet> & {
   procedureName?: string;
-  status: string;
-  receivedAt: string;
-  dueAt: string | null;
-  statutoryDueAt: string | null;
-  finishedAt: string | null;
-  outcome: string | null;
-  minutesLate: number | null;
-  responsibleUnitId: string | null;
-  holderUnitId: string | null;
-  steps: {
-    stepId: string;
-    unitId: string;
-    stage: number;
-    handedOverAt: string | null;
-    dueAt: string | null;
-    completedAt: string | null;
-    result: string | null;
-  }[];
   apology: { unitId: string; reason: string; newDueAt: string; at: string } | null;
   notices: Notice[];
   findings: { eventId: string; reason: string }[];
   timeline: TimelineEntry[];
   quarantine?: { reason: string };
-}
+};
 
 const STATUS_LABELS: Record<string, string> = {
   in_progress: 'Đang xử lý',

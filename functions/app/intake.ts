@@ -1,5 +1,5 @@
 import { controlSheet } from '../core/control-sheet.ts';
-import { type DossierState, foldDossier } from '../core/dossier.ts';
+import { type DossierState, DUNGHAN_APOLOGY_PREFIX, foldDossier } from '../core/dossier.ts';
 import { formatInstant, type Instant } from '../core/instant.ts';
 import { factsOf } from '../core/report.ts';
 import { type IntakeEvent, parseEvent } from '../schemas/events.ts';
@@ -105,7 +105,9 @@ function storedFacts(state: DossierState, sheet: ReturnType<typeof controlSheet>
     finishedAt: iso(f.finishedAt),
     supplementRequests: f.supplementRequests,
     responsibleUnitId: f.responsibleUnitId,
-    apologyUnitId: state.apology?.unitId ?? null,
+    // An officer's reschedule (from iGate or the dashboard), not the one dunghan records with its own SMS apology.
+    apologyUnitId:
+      state.apology && !state.apology.eventId.startsWith(DUNGHAN_APOLOGY_PREFIX) ? state.apology.unitId : null,
   };
 }
 

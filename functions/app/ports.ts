@@ -15,6 +15,7 @@ import type {
   NoticeStatus,
   PutEventResult,
   Quarantine,
+  ReceivedDossier,
   StoredEvent,
   Unit,
 } from '../schemas/records.ts';
@@ -59,8 +60,8 @@ export interface DossierStore {
   openOverdueSince(fromIso: string, beforeIso: string): Promise<DossierMeta[]>;
   /** A page of the open dossiers a unit holds, by due instant within the range (paused ones, no due, last). */
   heldBy(unitId: string, range: DueRange, page: PageRequest): Promise<Page<DossierMeta>>;
-  /** Dossiers received in [fromIso, toIso) (ISO instants at +07:00), with their facts. */
-  receivedBetween(fromIso: string, toIso: string): Promise<DossierMeta[]>;
+  /** The facts of the dossiers received in [fromIso, toIso) (ISO instants at +07:00). */
+  receivedBetween(fromIso: string, toIso: string): Promise<ReceivedDossier[]>;
 }
 
 /** Due instants (ISO at +07:00): from `from` (inclusive), before `before`; either open. */

@@ -66,7 +66,11 @@ export interface StepState {
   clock: ClockLedger | null;
 }
 
+/** The eventId prefix of the apology.issued dunghan records when its own SMS apology is sent (not an officer's). */
+export const DUNGHAN_APOLOGY_PREFIX = 'dunghan:';
+
 export interface Apology {
+  readonly eventId: string;
   readonly unitId: string;
   readonly reason: string;
   readonly newDueAt: Instant;
@@ -258,7 +262,7 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
           if (err instanceof ClockRuleError) return `newDueAt: ${err.message}`;
           throw err;
         }
-        state.apology = { unitId: e.unitId, reason: e.reason, newDueAt: e.newDueAt, at };
+        state.apology = { eventId: e.eventId, unitId: e.unitId, reason: e.reason, newDueAt: e.newDueAt, at };
         return null;
       }
       default: {

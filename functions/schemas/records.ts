@@ -57,10 +57,14 @@ export const DossierFactsSchema = z.object({
   finishedAt: Iso.nullable(),
   supplementRequests: z.number().int(),
   responsibleUnitId: z.string().nullable(),
-  /** The unit whose officer issued the reschedule (apology.issued applied), if any. */
+  /** The unit whose officer issued the reschedule (an applied apology.issued not recorded by dunghan), if any. */
   apologyUnitId: z.string().nullable(),
 });
 export type DossierFacts = z.output<typeof DossierFactsSchema>;
+
+/** A dossier as the report reads it from the listing of receipts: its id and its facts. */
+export const ReceivedDossierSchema = z.object({ dossierId: z.string().min(1), facts: DossierFactsSchema });
+export type ReceivedDossier = z.output<typeof ReceivedDossierSchema>;
 
 export const DossierSnapshotSchema = z.object({
   dossierId: z.string().min(1),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { formatInstant, type Instant } from '../../functions/core/instant.ts';
 import { loadCalendar, loadPolicy } from '../../functions/reference/data.ts';
 import { type ReplayResult, replay } from '../replay.ts';
+import type { LocalStack } from '../stack.ts';
 import { renderHtml } from './html.ts';
 import { loadProvince } from './province.ts';
 import { lateSheetsCsv, outboxNdjson, type SimulationSummary, summarise, unitsCsv } from './report.ts';
@@ -20,6 +21,8 @@ export interface SimulationOptions {
   /** The SMS price per part, for the cost lines of the summary (USD). */
   smsUsdPerPart?: number;
   onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
+  /** Called at the period's end with the stack, before it closes. */
+  atEnd?: (stack: LocalStack) => Promise<void>;
 }
 
 export interface Simulation {
@@ -68,6 +71,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       ...(options.deliveryFailureShare !== undefined ? { deliveryFailureShare: options.deliveryFailureShare } : {}),
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.atEnd ? { atEnd: options.atEnd } : {}),
   });
   const summary = summarise({
     usdPerPart: options.smsUsdPerPart ?? null,

@@ -8,6 +8,8 @@ import {
   type DossierOutcome,
   type DossierSnapshot,
   type Quarantine,
+  type ReceivedDossier,
+  ReceivedDossierSchema,
 } from '../../schemas/records.ts';
 import { decodeCursor, encodeCursor, type Item, isConditionFailed, parseItem, type TableClient } from './client.ts';
 import { key, listingKey } from './table.ts';
@@ -288,16 +290,20 @@ export class DynamoDossierStore implements DossierStore {
     return { items: (r.Items ?? []).map(toMeta), cursor: r.LastEvaluatedKey ? encodeCursor(r.LastEvaluatedKey) : null };
   }
 
-  /** Dossiers received in [fromIso, toIso) (ISO at +07:00), one month partition at a time (index byReceipt). */
-  async receivedBetween(fromIso: string, toIso: string): Promise<DossierMeta[]> {
-    const out: DossierMeta[] = [];
+  /**
+   * The facts of the dossiers received in [fromIso, toIso) (ISO at +07:00), one month partition at a time (index
+   * byReceipt); only the facts are read (a projection), as the report needs nothing else.
+   */
+  async receivedBetween(fromIso: string, toIso: string): Promise<ReceivedDossier[]> {
+    const out: ReceivedDossier[] = [];
     for (const month of monthsBetween(fromIso, toIso)) {
       const items = await this.table.queryAll({
         IndexName: 'byReceipt',
         KeyConditionExpression: 'gsi7pk = :m AND gsi7sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':m': `RECEIVED#${month}`, ':from': fromIso, ':to': toIso },
+        ProjectionExpression: 'dossierId, facts',
       });
-      for (const item of items) out.push(toMeta(item));
+      for (const item of items) out.push(parseItem(ReceivedDossierSchema, item));
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import { controlSheet } from '../../core/control-sheet.ts';
+import { DUNGHAN_APOLOGY_PREFIX } from '../../core/dossier.ts';
 import { formatInstant, type Instant } from '../../core/instant.ts';
 import { composeNotice, type NoticeContext } from '../../core/messages.ts';
 import { newAppointment, noticeId, policyFor } from '../../core/policy.ts';
@@ -146,7 +147,7 @@ async function recordApology(
   deps: Deps,
   a: { noticeId: string; dossierId: string; unitId: string; at: string; reason: string; newDueAt: Instant },
 ): Promise<void> {
-  const eventId = `dunghan:${a.noticeId.replaceAll('/', ':')}`;
+  const eventId = `${DUNGHAN_APOLOGY_PREFIX}${a.noticeId.replaceAll('/', ':')}`;
   const event = {
     eventId,
     type: 'apology.issued',

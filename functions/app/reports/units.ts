@@ -9,7 +9,7 @@ import {
   type UnitRow,
   unitReport,
 } from '../../core/report.ts';
-import type { DossierFacts, DossierMeta } from '../../schemas/records.ts';
+import type { DossierFacts, ReceivedDossier } from '../../schemas/records.ts';
 import { loadDossier } from '../dossiers.ts';
 import type { Viewer } from '../identity.ts';
 import type { Deps } from '../ports.ts';
@@ -60,7 +60,6 @@ export async function unitsReport(deps: Deps, viewer: Viewer, period: ReportPeri
   const dossiers: ReportDossier[] = [];
   const officerApologies = new Map<string, number>();
   for (const meta of metas) {
-    if (!meta.facts) continue;
     const d = reportDossier(meta.dossierId, meta.facts);
     if (!covers(scope, d.receivedBy)) continue;
     dossiers.push(await withResponsibleUnit(deps, meta, d, judgedAt));
@@ -100,7 +99,7 @@ export async function unitsReport(deps: Deps, viewer: Viewer, period: ReportPeri
  */
 async function withResponsibleUnit(
   deps: Deps,
-  meta: DossierMeta,
+  meta: ReceivedDossier,
   d: ReportDossier,
   judgedAt: Instant,
 ): Promise<ReportDossier> {
