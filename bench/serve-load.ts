@@ -154,6 +154,8 @@ await Promise.all(
 await store.close();
 rmSync(data, { recursive: true, force: true });
 
+// What serve said of its start and stop (its JSON log lines left out).
+for (const line of serve.output().split('\n')) if (line.startsWith('dunghan')) console.error(`  serve: ${line}`);
 const growthKbPerDossier =
   rssBeforeKb !== null && rssAfterPostKb !== null && post.okIndexes.length > 0
     ? Math.round(((rssAfterPostKb - rssBeforeKb) / post.okIndexes.length) * 10) / 10

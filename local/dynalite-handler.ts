@@ -29,7 +29,7 @@ interface LevelDb {
   createValueStream(options: unknown): Readable;
 }
 interface DynaliteStore {
-  db: LevelDb & { close(cb: (err?: Error) => void): void };
+  db: LevelDb & { close(cb: (err?: Error) => void): void; open(): Promise<void> };
   getTable(name: string, checkStatus: boolean, cb: (err: Error | null, table?: { TableStatus: string }) => void): void;
   lifecycleManager?: { gracefulClose(cb: (err?: Error) => void): void };
 }
@@ -105,6 +105,8 @@ export interface InProcessDynalite {
   updateHttpClientConfig(): void;
   httpHandlerConfigs(): Record<string, never>;
   destroy(): void;
+  /** Opens the store (LevelDB with a path: its folder's lock, held by one process at a time). */
+  open(): Promise<void>;
   /** Resolves once the table is ACTIVE (dynalite activates a new table on a timer). */
   tableActive(name: string): Promise<void>;
   close(): Promise<void>;
@@ -214,6 +216,7 @@ export function inProcessDynalite(
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
     destroy() {},
+    open: () => store.db.open(),
     async tableActive(name) {
       for (;;) {
         const status = await new Promise<string | undefined>((resolve) =>

@@ -48,6 +48,7 @@ export class LocalExecutions implements Executions {
   private readonly localHandlers: LocalHandlers = {};
   private readonly started = new Set<string>();
   private readonly running = new Map<string, () => void>();
+  private stopped = false;
 
   constructor(
     lambdas: Readonly<Record<TaskFunction, LocalLambda>>,
@@ -69,6 +70,8 @@ export class LocalExecutions implements Executions {
 
   async start(dossierId: string, attempt = 1): Promise<'started' | 'exists'> {
     const name = executionName(dossierId, attempt);
+    // A start refused while the stack stops is a service fault: the caller (a sweep) tries again later.
+    if (this.stopped) throw Object.assign(new Error('the local engine is stopping'), { name: 'ServiceUnavailable' });
     if (this.started.has(name)) return 'exists';
     this.started.add(name);
     this.stats.executions++;
@@ -126,6 +129,12 @@ export class LocalExecutions implements Executions {
   /** Stops every execution still waiting (end of a replay). */
   abortAll(): void {
     for (const abort of this.running.values()) abort();
+  }
+
+  /** The stack stops: every execution is stopped and no new one starts (a task under way finishes). */
+  stop(): void {
+    this.stopped = true;
+    this.abortAll();
   }
 
   private async invoke(lambda: LocalLambda, payload: unknown): Promise<unknown> {

@@ -1,15 +1,56 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES } from '../functions/handlers/api.ts';
+import { apiGatewayEvent } from './api-event.ts';
 import type { LocalStack } from './stack.ts';
+
+/** Seconds a client is asked to wait (Retry-After) when the server is stopping: about a restart. */
+const RETRY_AFTER_SECONDS = 5;
+
+export interface LocalHttpServer {
+  server: Server;
+  url: string;
+  /** Requests received and not yet answered. */
+  inFlight(): number;
+  /**
+   * Stops accepting: the listener and idle keep-alive connections close at once; a request that arrives
+   * on an open connection meanwhile is answered 503 with Retry-After; the requests under way are
+   * answered, for at most `graceMs`, after which every connection is closed. True: all were answered.
+   */
+  drain(graceMs: number): Promise<boolean>;
+}
 
 /** The cloud API's routes over HTTP on this machine (POST /events, GET /dossiers/{id}). */
 export async function serveHttp(
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'invokeApi'>,
   port: number,
   host = '127.0.0.1',
-): Promise<{ server: Server; url: string }> {
+): Promise<LocalHttpServer> {
+  let draining = false;
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    const respond = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(body);
+    };
+    if (draining) {
+      req.resume();
+      return respond(
+        503,
+        JSON.stringify({ error: 'unavailable', reason: 'the server is stopping; send the request again shortly' }),
+        // The connection closes after it: the client comes back on a new one, once the server is back.
+        { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' },
+      );
+    }
+    // Under way until answered (or its connection closed): what a stop waits for.
+    inFlight++;
+    let answered = false;
+    const done = () => {
+      if (!answered) inFlight--;
+      answered = true;
+    };
+    res.once('finish', done);
+    res.once('close', done);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -21,10 +62,6 @@ export async function serveHttp(
     req.on('end', () => {
       const method = req.method === 'POST' ? 'POST' : req.method === 'GET' ? 'GET' : null;
       const path = pathOf(req.url ?? '/');
-      const respond = (status: number, body: string) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(body);
-      };
       if (!method)
         return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
       if (path === null)
@@ -41,15 +78,33 @@ export async function serveHttp(
             reason: `must be at most ${MAX_BODY_BYTES} bytes`,
           }),
         );
+      // The body's bytes as they came, base64 as API Gateway passes a binary body: the handler decodes
+      // them and refuses bytes that are not UTF-8 (a decode here would put U+FFFD in their place).
+      const body = method === 'POST' ? Buffer.concat(chunks).toString('base64') : null;
       stack
-        .request(method, path, method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined)
+        .invokeApi(apiGatewayEvent(method, path, body, { isBase64Encoded: body !== null }))
         .then((r) => respond(r.statusCode, r.body))
         .catch(() => respond(500, JSON.stringify({ error: 'internal', reason: 'internal error' })));
     });
   });
   await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
   const { port: bound } = server.address() as AddressInfo;
-  return { server, url: `http://${host}:${bound}` };
+  return {
+    server,
+    url: `http://${host}:${bound}`,
+    inFlight: () => inFlight,
+    async drain(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const end = performance.now() + graceMs;
+      while (inFlight > 0 && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+      const answeredAll = inFlight === 0;
+      server.closeAllConnections();
+      await closed;
+      return answeredAll;
+    },
+  };
 }
 
 /**
