@@ -23,10 +23,21 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** API Gateway's REST event (the local server builds the same). */
 type ApiEvent = APIGatewayProxyEvent;
 
+/** Refuses bytes that are not UTF-8 rather than reading them as U+FFFD (a name or reason silently changed). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Decodes and parses a JSON body within the size limit. */
 function jsonBody(event: ApiEvent, maxBytes: number): unknown {
-  const raw =
-    event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let raw = event.body ?? '';
+  if (event.body !== null && event.isBase64Encoded) {
+    const bytes = Buffer.from(event.body, 'base64');
+    if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+    try {
+      raw = utf8.decode(bytes);
+    } catch {
+      throw new InvalidInputError('(body)', 'is not valid UTF-8');
+    }
+  }
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
   try {
     return JSON.parse(raw);

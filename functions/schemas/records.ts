@@ -52,6 +52,8 @@ export const DossierSnapshotSchema = z.object({
   dueAt: Iso.nullable(),
   holderUnitId: z.string().nullable(),
   closedSteps: z.array(z.string()),
+  /** The receipt's instant (ISO): the intake refuses an event of the dossier dated before it. */
+  receivedAt: Iso.optional(),
 });
 export type DossierSnapshot = z.output<typeof DossierSnapshotSchema>;
 

@@ -40,6 +40,7 @@ export class DynamoDossierStore implements DossierStore {
           UpdateExpression:
             'SET dossierId = :id, version = :v, #status = :status, dueAt = :due, holderUnitId = :holder, ' +
             'closedSteps = :closed, gsi1pk = :g1pk, gsi1sk = :g1sk, ' +
+            (s.receivedAt === undefined ? '' : 'receivedAt = :received, ') +
             'tokens = if_not_exists(tokens, :noTokens), waits = if_not_exists(waits, :noTokens)',
           ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -54,6 +55,7 @@ export class DynamoDossierStore implements DossierStore {
             ':g1pk': s.open ? 'OPEN' : 'CLOSED',
             ':g1sk': `${s.dueAt ?? '9999'}#${s.dossierId}`,
             ':noTokens': {},
+            ...(s.receivedAt === undefined ? {} : { ':received': s.receivedAt }),
           },
           ReturnValues: 'ALL_NEW',
         }),

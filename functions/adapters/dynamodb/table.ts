@@ -48,6 +48,8 @@ export const key = {
   digestRun: (day: string) => ({ pk: `DIGEST#${day}`, sk: 'RUN' }),
   /** The notice an SMS provider's message id belongs to (delivery status). */
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'META' }),
+  // An eventId names one event in the whole store: its claim, written before the event in its partition.
+  eventClaim: (eventId: string) => ({ pk: `EVENTID#${eventId}`, sk: 'CLAIM' }),
 };
 
 /** CreateTable input for the local table (dynalite); the CDK table reads TABLE_KEYS the same way. */
