@@ -104,7 +104,7 @@ async function stop(signal: NodeJS.Signals, http: LocalHttpServer, stack: LocalS
   const executions = stack.executions.stats.runningExecutions;
   console.log(`dunghan: ${signal}: stopping (${requests} requests under way, ${executions} executions open)`);
   const answered = await http.drain(GRACE_MS);
-  const closed = await stack.close({ graceMs: GRACE_MS });
+  const closed = await stack.close({ graceMs: GRACE_MS, processEnds: true });
   await resumed;
   const ms = Math.round(performance.now() - started);
   console.log(
@@ -112,6 +112,6 @@ async function stop(signal: NodeJS.Signals, http: LocalHttpServer, stack: LocalS
       (answered ? '' : '; requests still under way were cut off (clients send them again: events are idempotent)') +
       (closed ? '' : '; work still under way was left as a crash leaves it (the next start resumes it)'),
   );
-  // Nothing of the stack holds the process now; a timer of a library would only delay the exit.
-  setTimeout(() => process.exit(0), 1_000).unref();
+  // The executions' timers (their waits, hours to days) die with the process: nothing else is left.
+  process.exit(0);
 }

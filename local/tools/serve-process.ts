@@ -27,6 +27,8 @@ export interface ServeProcess {
 
 export interface ServeOptions {
   node?: string;
+  /** Options of node itself (`--cpu-prof`): with them, serve runs in the process started here. */
+  nodeOptions?: string[];
   args?: string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -40,10 +42,18 @@ export function operatorEnv(): NodeJS.ProcessEnv {
 }
 
 export async function startServe(options: ServeOptions = {}): Promise<ServeProcess> {
-  const bin = spawn(options.node ?? process.execPath, [BIN, 'serve', '--port', '0', ...(options.args ?? [])], {
-    env: options.env ?? operatorEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const nodeOptions = options.nodeOptions ?? [];
+  const env = options.env ?? operatorEnv();
+  // The bin would start serve again in a second process (a larger heap), without these options.
+  if (nodeOptions.length > 0) env.DUNGHAN_HEAP_SET = '1';
+  const bin = spawn(
+    options.node ?? process.execPath,
+    [...nodeOptions, BIN, 'serve', '--port', '0', ...(options.args ?? [])],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     bin.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -128,3 +138,15 @@ export const alive = (pid: number) => {
     return false;
   }
 };
+
+/** CPU time a process has used so far, user and system, in ms (Linux: /proc/<pid>/stat), null elsewhere. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}

@@ -31,13 +31,21 @@ const post = (s: ServeProcess, body: Json) => fetch(`${s.url}/events`, { method:
 const dossier = (id: string, at = formatInstant(Date.now())) =>
   received(id, at, '10 working days', [[['a', 'xa', '1 working day']], [['b', 'vpdk', '2 working days']]]);
 
-/** A POST whose body never ends: a request under way for as long as the server lets it be. */
+/**
+ * A POST whose body never ends: a request under way for as long as the server lets it be. Resolves once
+ * the server has it (its "100 Continue" answers the Expect header when the request reaches the handler).
+ */
 function hangingRequest(s: ServeProcess): Promise<Socket> {
   return new Promise((resolve) => {
     const socket = connect(s.port, '127.0.0.1', () => {
       socket.write(
-        'POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"a',
+        'POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n' +
+          'Expect: 100-continue\r\n\r\n',
       );
+    });
+    socket.once('data', (chunk) => {
+      expect(chunk.toString()).toMatch(/^HTTP\/1\.1 100 Continue/);
+      socket.write('{"a');
       resolve(socket);
     });
     socket.on('error', () => undefined);
