@@ -150,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning,
     });
   }
+  const startedAt = now();
   // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
   // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
   // apart, as the schedules' targets are (retryAttempts: 2).
@@ -247,8 +248,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       try {
         return await resumeExecutions(deps, {
           stopping: () => closing || (resumeOptions?.stopping?.() ?? false),
-          // One process holds the store (dynalite's data folder is locked): claims left are its predecessor's.
-          soleSender: true,
+          // One process holds the store (dynalite's data folder is locked): older claims are its predecessor's.
+          soleSenderSince: startedAt,
           // A batch reaches its waits (a few task calls each) before the next starts: requests keep their pace.
           betweenBatches: async () => {
             if (clock) await clock.settle();

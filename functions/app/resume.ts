@@ -57,12 +57,13 @@ export interface ResumeOptions {
   /** True once the process is stopping: no further batch starts. */
   stopping?: () => boolean;
   /**
-   * This process is the only sender of the store's notices (the embedded stack: its data folder is
-   * locked to one process), so a notice claimed and never settled was claimed by a sender that died
-   * with the previous process: it is given back now (pending) rather than after the claim's lease, and
-   * the resumed execution sends it. Never on AWS, where other senders live.
+   * This process started at this instant and is the only sender of the store's notices (the embedded
+   * stack: its data folder is locked to one process), so a notice claimed before it and never settled
+   * was claimed by a sender that died with the previous process: it is given back now (pending) rather
+   * than after the claim's lease, and the resumed execution sends it. Never on AWS, where other senders
+   * live.
    */
-  soleSender?: boolean;
+  soleSenderSince?: Instant;
 }
 
 /**
@@ -74,9 +75,10 @@ export interface ResumeOptions {
 export async function resumeExecutions(deps: Deps, options: ResumeOptions = {}): Promise<ResumeResult> {
   const batchSize = options.batchSize ?? 50;
   const r: ResumeResult = { watched: 0, resumed: 0, alive: 0, leftToSweeper: 0, releasedClaims: 0, errors: 0 };
-  if (options.soleSender) {
+  if (options.soleSenderSince !== undefined) {
+    const since = formatInstant(options.soleSenderSince);
     for (const n of await deps.store.notices.byStatus('pending')) {
-      if (n.status !== 'sending' || n.claimId === undefined) continue;
+      if (n.status !== 'sending' || n.claimId === undefined || (n.claimedAt ?? '') >= since) continue;
       if (await deps.store.notices.release(n.dossierId, n.noticeId, n.claimId)) r.releasedClaims++;
     }
   }
