@@ -6,6 +6,11 @@ import { inProcessDynalite } from './dynalite-handler.ts';
 
 export const LOCAL_TABLE = 'dunghan';
 
+/** A data folder is LevelDB's, locked by the one process that has it open (one server per folder). */
+export class DataFolderInUseError extends Error {
+  override readonly name = 'DataFolderInUseError';
+}
+
 const LOCAL_SKIPPED_MIDDLEWARE = [
   'httpSigningMiddleware',
   'getUserAgentMiddleware',
@@ -26,6 +31,14 @@ export async function startLocalStore(
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
   });
+  try {
+    await dynalite.open();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (options.path && cause?.code === 'LEVEL_LOCKED')
+      throw new DataFolderInUseError(`the data folder ${options.path} is in use by another process`);
+    throw err;
+  }
   const store = new DynamoStore(LOCAL_TABLE, {
     endpoint: 'http://dynalite.local',
     region: 'local',

@@ -48,6 +48,7 @@ export class LocalExecutions implements Executions {
   private readonly localHandlers: LocalHandlers = {};
   private readonly started = new Set<string>();
   private readonly running = new Map<string, () => void>();
+  private stopped = false;
 
   constructor(
     lambdas: Readonly<Record<TaskFunction, LocalLambda>>,
@@ -69,6 +70,8 @@ export class LocalExecutions implements Executions {
 
   async start(dossierId: string, attempt = 1): Promise<'started' | 'exists'> {
     const name = executionName(dossierId, attempt);
+    // A start refused while the stack stops is a service fault: the caller (a sweep) tries again later.
+    if (this.stopped) throw Object.assign(stoppedError(), { name: 'ServiceUnavailable' });
     if (this.started.has(name)) return 'exists';
     this.started.add(name);
     this.stats.executions++;
@@ -92,6 +95,8 @@ export class LocalExecutions implements Executions {
     })();
     execution.result
       .catch((err: unknown) => {
+        // Refused its next task because the stack stops: it did not fail, the stack ends under it.
+        if (this.stopped) return;
         this.stats.failedExecutions++;
         this.logger.error('execution failed', {
           dossierId,
@@ -128,7 +133,21 @@ export class LocalExecutions implements Executions {
     for (const abort of this.running.values()) abort();
   }
 
+  /** The stack stops: every execution is stopped and no new one starts (a task under way finishes). */
+  stop(): void {
+    this.refuseTasks();
+    this.abortAll();
+  }
+
+  /** No execution starts and no task runs from now on (a task under way finishes). */
+  refuseTasks(): void {
+    this.stopped = true;
+  }
+
   private async invoke(lambda: LocalLambda, payload: unknown): Promise<unknown> {
+    // A stopped execution's Map may still move to its next item (an aborted iteration ends as if it
+    // succeeded): nothing more runs once the stack stops.
+    if (this.stopped) throw stoppedError();
     this.stats.lambdaInvocations++;
     this.inFlight++;
     const timing = this.handlerTiming;
@@ -147,6 +166,7 @@ export class LocalExecutions implements Executions {
   }
 
   private async waitForToken(lambda: LocalLambda, input: unknown): Promise<Record<string, unknown>> {
+    if (this.stopped) throw stoppedError();
     const payload = (input as { Payload: { dossierId: string; stepId: string; timeoutSeconds: number } }).Payload;
     const token = this.tokens.newToken(payload.dossierId, payload.stepId);
     const answer = this.tokens.park(token, payload.timeoutSeconds);
@@ -155,4 +175,9 @@ export class LocalExecutions implements Executions {
     await this.invoke(lambda, { ...payload, token });
     return answer;
   }
+}
+
+/** What a task is failed with once the stack stops (no Retry or Catch of the workflow names it). */
+function stoppedError(): Error {
+  return Object.assign(new Error('the local engine is stopping'), { name: 'Dunghan.Stopped' });
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import { MAX_BODY_BYTES } from '../functions/handlers/api.ts';
+import { apiGatewayEvent } from './api-event.ts';
 import type { LocalStack } from './stack.ts';
 
 export interface ServeOptions {
@@ -24,7 +25,7 @@ const STATIC_TYPES: Record<string, string> = {
  * The header x-dunghan-dev-as (`<unitId>:<role>`) of the development sign-in is read here only, never by the handler.
  */
 async function localPage(
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'store'>,
   dir: string,
   path: string,
 ): Promise<{ status: number; type: string; body: string | Buffer } | null> {
@@ -48,14 +49,54 @@ function devIdentity(header: string | string[] | undefined, fallback: Viewer): V
   return m ? { userId: `local-${m[1]}`, unitId: m[1]!, role: m[2] as Viewer['role'] } : fallback;
 }
 
+/** Seconds a client is asked to wait (Retry-After) when the server is stopping: about a restart. */
+const RETRY_AFTER_SECONDS = 5;
+
+export interface LocalHttpServer {
+  server: Server;
+  url: string;
+  /** Requests received and not yet answered. */
+  inFlight(): number;
+  /**
+   * Stops accepting: the listener and idle keep-alive connections close at once; a request that arrives
+   * on an open connection meanwhile is answered 503 with Retry-After; the requests under way are
+   * answered, for at most `graceMs`, after which every connection is closed. True: all were answered.
+   */
+  drain(graceMs: number): Promise<boolean>;
+}
+
 /** The cloud API's routes over HTTP on this machine, signed in as the development identity. */
 export async function serveHttp(
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'invokeApi' | 'store'>,
   port: number,
   host = '127.0.0.1',
   options: ServeOptions = {},
-): Promise<{ server: Server; url: string }> {
+): Promise<LocalHttpServer> {
+  let draining = false;
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    const respond = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(body);
+    };
+    if (draining) {
+      req.resume();
+      return respond(
+        503,
+        JSON.stringify({ error: 'unavailable', reason: 'the server is stopping; send the request again shortly' }),
+        // The connection closes after it: the client comes back on a new one, once the server is back.
+        { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' },
+      );
+    }
+    // Under way until answered (or its connection closed): what a stop waits for.
+    inFlight++;
+    let answered = false;
+    const done = () => {
+      if (!answered) inFlight--;
+      answered = true;
+    };
+    res.once('finish', done);
+    res.once('close', done);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -67,10 +108,6 @@ export async function serveHttp(
     req.on('end', () => {
       const method = req.method === 'POST' ? 'POST' : req.method === 'GET' ? 'GET' : null;
       const path = pathOf(req.url ?? '/');
-      const respond = (status: number, body: string) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(body);
-      };
       if (!method)
         return respond(405, JSON.stringify({ error: 'method_not_allowed', reason: `${req.method} is not served` }));
       if (path === null)
@@ -98,8 +135,11 @@ export async function serveHttp(
             res.writeHead(p.status, { 'content-type': p.type });
             return void res.end(p.body);
           }
-          const body = method === 'POST' ? Buffer.concat(chunks).toString('utf8') : undefined;
-          const r = await stack.request(method, path, body, { as });
+          // The body's bytes as they came, base64 as API Gateway passes a binary body: the handler decodes
+          // them and refuses bytes that are not UTF-8 (a decode here would put U+FFFD in their place).
+          const body = method === 'POST' ? Buffer.concat(chunks).toString('base64') : null;
+          const event = apiGatewayEvent(method, path, body, { isBase64Encoded: body !== null, identity: as });
+          const r = await stack.invokeApi(event);
           res.writeHead(r.statusCode, { 'content-type': 'application/json; charset=utf-8', ...r.headers });
           res.end(r.body);
         })
@@ -108,7 +148,22 @@ export async function serveHttp(
   });
   await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
   const { port: bound } = server.address() as AddressInfo;
-  return { server, url: `http://${host}:${bound}` };
+  return {
+    server,
+    url: `http://${host}:${bound}`,
+    inFlight: () => inFlight,
+    async drain(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const end = performance.now() + graceMs;
+      while (inFlight > 0 && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+      const answeredAll = inFlight === 0;
+      server.closeAllConnections();
+      await closed;
+      return answeredAll;
+    },
+  };
 }
 
 /**

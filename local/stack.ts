@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
 import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
+import { type ResumeOptions, type ResumeResult, resumeExecutions } from '../functions/app/resume.ts';
 import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
 import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
@@ -23,6 +24,8 @@ import { LocalTaskTokens } from './tokens.ts';
 export interface LocalStackOptions {
   /** Start the simulated clock at this instant; without it the stack runs on real time. */
   simulatedStart?: number;
+  /** Real time shifted by this many milliseconds (a clock that reads another instant, at real speed). */
+  clockOffsetMs?: number;
   outboxFile?: string;
   printOutbox?: boolean;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -88,7 +91,16 @@ export interface LocalStack {
   /** The API's Lambda handler, called with an API Gateway event. */
   invokeApi(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   stats(): ReplayStats;
-  close(): Promise<void>;
+  /** Starts again every open dossier's execution that is not running (a process that starts on stored data). */
+  resume(options?: Pick<ResumeOptions, 'stopping'>): Promise<ResumeResult>;
+  /**
+   * Stops: the schedules, every execution (a task under way finishes: a notice being sent is settled),
+   * then closes the store once no call is in flight. Work still under way after `graceMs` is left as a
+   * crash would leave it (the store is not closed under it): `false`. With `processEnds`, the caller
+   * exits right after: no further task starts, but the executions are not stopped one by one (about
+   * half a millisecond each; their timers die with the process).
+   */
+  close(options?: { graceMs?: number; processEnds?: boolean }): Promise<boolean>;
 }
 
 export type SweepTotals = SweepResult & { runs: number; failedRuns: number };
@@ -114,6 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       : {}),
   });
   let clock: SimulatedTime | null = null;
+  const offset = options.clockOffsetMs ?? 0;
+  const now = () => Date.now() + offset;
   const deps: Deps = {
     store: local.store,
     callbacks: tokens,
@@ -126,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     catalogue: loadCatalogue(options.catalogue),
     policy: options.policy ?? loadPolicy(),
     feed: loadFeedSettings(options.feed),
-    now: () => Date.now(),
+    now,
     logger,
     unitCache: new Map(),
     unitList: null,
@@ -138,16 +152,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
   const executions = new LocalExecutions(lambdas, tokens, logger);
   let scheduledRunning = 0;
+  let resuming = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
     clock = new SimulatedTime(options.simulatedStart, {
       busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning,
     });
   }
+  const startedAt = now();
   // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
   // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
   // apart, as the schedules' targets are (retryAttempts: 2).
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  let closing = false;
   const runScheduled = (name: string, run: () => Promise<unknown>, retriesLeft: number, then: () => void) => {
     scheduledRunning++;
     run()
@@ -160,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       .finally(() => scheduledRunning--);
   };
   const later = (ms: number, fn: () => void) => {
+    if (closing) return;
     const t = setTimeout(() => {
       timers.delete(t);
       fn();
@@ -168,10 +186,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const digestHandler = makeDigest(runtime);
   const scheduleDigest = () => {
-    const now = Date.now();
-    let next = startOfDay(dayOf(now)) + deps.policy.defaults.digestAt * MINUTE_MS;
-    if (next <= now) next += DAY_MS;
-    later(next - now, () =>
+    const at = now();
+    let next = startOfDay(dayOf(at)) + deps.policy.defaults.digestAt * MINUTE_MS;
+    if (next <= at) next += DAY_MS;
+    later(next - at, () =>
       runScheduled('digest', () => digestHandler({}, scheduledContext('digest')), 2, scheduleDigest),
     );
   };
@@ -194,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
   const scheduleSweep = () =>
-    later(sweepEvery - (Date.now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
+    later(sweepEvery - (now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
   if (sweepEvery > 0) scheduleSweep();
   // SNS logs a message's delivery status seconds after it is sent; the same handler reads the lines.
   const deliveryHandler = makeDeliveryStatus(runtime);
@@ -239,14 +257,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       failedExecutions: executions.stats.failedExecutions,
       quarantinedDossiers: sweeps.quarantined,
     }),
-    async close() {
+    resume: async (resumeOptions) => {
+      resuming++;
+      try {
+        return await resumeExecutions(deps, {
+          stopping: () => closing || (resumeOptions?.stopping?.() ?? false),
+          // One process holds the store (dynalite's data folder is locked): older claims are its predecessor's.
+          soleSenderSince: startedAt,
+          // A batch reaches its waits (a few task calls each) before the next starts: requests keep their pace.
+          betweenBatches: async () => {
+            if (clock) await clock.settle();
+            else await until(() => executions.inFlight <= 5, 5_000);
+          },
+        });
+      } finally {
+        resuming--;
+      }
+    },
+    async close(closeOptions = {}) {
+      closing = true;
       for (const t of timers) clearTimeout(t);
-      executions.abortAll();
+      timers.clear();
+      const busy = () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning + resuming;
+      let idle = true;
       if (clock) {
+        executions.stop();
+        tokens.close();
         await clock.settle();
         clock.uninstall();
+      } else {
+        // A sweep or digest under way, and the tasks under way, finish first: their sends are settled.
+        idle = await until(() => scheduledRunning === 0, closeOptions.graceMs ?? 5_000);
+        if (closeOptions.processEnds) executions.refuseTasks();
+        else {
+          executions.stop();
+          tokens.close();
+        }
+        idle = (await until(() => busy() === 0, closeOptions.graceMs ?? 5_000)) && idle;
       }
-      await local.close();
+      if (idle) await local.close();
+      else logger.warn('stack closed with work under way: the store is left as a crash leaves it', { busy: busy() });
+      return idle;
     },
   };
   options.observe?.(stack);
@@ -260,3 +311,13 @@ function lambdaContext(functionName: string, request: number): Context {
 
 let scheduledRuns = 0;
 const scheduledContext = (name: string) => lambdaContext(name, ++scheduledRuns);
+
+/** Resolves true once `done()` holds, false when `ms` passed first (polled on real timers). */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (!done()) {
+    if (performance.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}

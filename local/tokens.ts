@@ -15,6 +15,7 @@ interface Parked {
 export class LocalTaskTokens implements TaskCallbacks {
   private readonly parked = new Map<string, Parked>();
   private seq = 0;
+  private closed = false;
 
   /** A token unique to this wait (the local engine gives every task the same $$.Task.Token). */
   newToken(dossierId: string, stepId: string): string {
@@ -22,6 +23,7 @@ export class LocalTaskTokens implements TaskCallbacks {
   }
 
   park(token: string, timeoutSeconds: number): Promise<Record<string, unknown>> {
+    if (this.closed) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       const retire = setTimeout(() => this.parked.delete(token), timeoutSeconds * 1000);
       this.parked.set(token, { resolve, reject, retire });
@@ -44,6 +46,25 @@ export class LocalTaskTokens implements TaskCallbacks {
     return 'ok';
   }
 
+  /** Waits parked now. */
+  get size(): number {
+    return this.parked.size;
+  }
+
+  /**
+   * The stack stops: every parked wait is failed and its retire timer cleared. The engine's own timer
+   * of a waiting Task (its TimeoutSeconds, hours to days) is cleared only when the Task's promise
+   * settles: a wait left parked would keep the process alive until it timed out.
+   */
+  close(): void {
+    this.closed = true;
+    for (const p of this.parked.values()) {
+      clearTimeout(p.retire);
+      p.reject(stopped());
+    }
+    this.parked.clear();
+  }
+
   private take(token: string): Parked | undefined {
     const p = this.parked.get(token);
     if (p) {
@@ -52,4 +73,11 @@ export class LocalTaskTokens implements TaskCallbacks {
     }
     return p;
   }
+}
+
+/** The error a wait is failed with when the stack stops (no Retry or Catch of the workflow names it). */
+function stopped(): Error {
+  const err = new Error('the local stack is stopping');
+  err.name = 'Dunghan.Stopped';
+  return err;
 }

@@ -1,6 +1,6 @@
 import { controlSheet } from '../core/control-sheet.ts';
-import { type DossierState, DUNGHAN_APOLOGY_PREFIX, foldDossier } from '../core/dossier.ts';
-import { formatInstant, type Instant } from '../core/instant.ts';
+import { beforeReceipt, type DossierState, DUNGHAN_APOLOGY_PREFIX, foldDossier } from '../core/dossier.ts';
+import { formatInstant, type Instant, parseInstant } from '../core/instant.ts';
 import { factsOf } from '../core/report.ts';
 import { type IntakeEvent, parseEvent } from '../schemas/events.ts';
 import type { DossierFacts } from '../schemas/records.ts';
@@ -46,6 +46,12 @@ export async function ingestEvent(
   if (beyond) throw new UnprocessableEventError(event.eventId, beyond.field, beyond.reason);
   const unknown = await unknownUnit(deps, stored, event.type === 'dossier.received' && event.path === undefined);
   if (unknown) throw new UnprocessableEventError(event.eventId, unknown.field, unknown.reason);
+  if (event.type !== 'dossier.received') {
+    // Nothing happens to a dossier before it is received (docs/law.md §3: its clock starts there).
+    const receivedAt = (await deps.store.dossiers.get(event.dossierId))?.receivedAt;
+    if (receivedAt !== undefined && event.at < parseInstant(receivedAt))
+      throw new UnprocessableEventError(event.eventId, 'at', beforeReceipt(parseInstant(receivedAt)));
+  }
   const put = await deps.store.events.put(
     { dossierId: event.dossierId },
     { eventId: event.eventId, type: event.type, at: event.at, body: JSON.stringify(serialise(stored)) },
@@ -72,6 +78,7 @@ export async function ingestEvent(
     holderUnitId: sheet.holderUnitId,
     closedSteps: closedSteps(state),
     facts: storedFacts(state, sheet),
+    receivedAt: formatInstant(state.receivedAt),
   });
   // A repeated supplement request owes its alarms at once: the open steps' checkpoints send them.
   const alarms =

@@ -46,10 +46,14 @@ export interface DossierStore {
     watch?: { at: string; now: string },
   ): Promise<boolean>;
   recordOutcome(dossierId: string, outcome: DossierOutcome): Promise<void>;
-  /** Puts the execution under watch as `attempt` (from `fromAttempt`); false when another writer was first. */
+  /**
+   * Puts the execution under watch as `attempt` (from `fromAttempt`); false when another writer was first.
+   * A restart counts as a failed one until the new execution reaches a wait, unless `countFailure` is false
+   * (a process that starts again: its executions died with it, not of the dossier).
+   */
   watchExecution(
     dossierId: string,
-    watch: { attempt: number; fromAttempt: number | null; watchAt: string },
+    watch: { attempt: number; fromAttempt: number | null; watchAt: string; countFailure?: boolean },
   ): Promise<boolean>;
   extendWatch(dossierId: string, attempt: number, watchAt: string): Promise<boolean>;
   expectCallBy(dossierId: string, watchAt: string): Promise<boolean>;

@@ -6,6 +6,7 @@ import { BATCH_PARTITION, sendDueBatches } from './notices/batch.ts';
 import { digest } from './notices/digest.ts';
 import { notify } from './notices/notify.ts';
 import type { Deps } from './ports.ts';
+import { restartExecution } from './resume.ts';
 import { CLAIM_LEASE_MS, WATCH_SLACK_MS } from './timing.ts';
 import { nextWait } from './watch.ts';
 import { decide, noticeRecord } from './workflow/decide.ts';
@@ -55,11 +56,9 @@ const OVERDUE_LOOKBACK_MS = 2 * 60 * MINUTE_MS;
  *
  * Dead executions: each registration of a wait records in the dossier's META when the execution will call
  * again (watchAt, index byWatch); finalize removes the watch. A dossier past its watch is asked about
- * (DescribeExecution on AWS, the engine locally): still running, it is watched again; otherwise the META
- * moves to the next attempt (conditional: one sweeper wins) and its tokens are cleared, then a new
- * execution `<id>+r<n>` (executionName: a closed execution's name is never reused) starts with the same
- * ids-only input and re-plans from the store, as the store is the source of truth. A start that fails
- * leaves the new attempt "missing", and the next sweep tries again.
+ * (DescribeExecution on AWS, the engine locally): still running, it is watched again; otherwise it is
+ * started again from the store as `<id>+r<n>` (restartExecution; executionName: a closed execution's
+ * name is never reused).
  */
 export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult> {
   const now = deps.now();
@@ -111,17 +110,7 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
       if (await quarantine(deps, meta, now)) r.quarantined++;
       return;
     }
-    const attempt = meta.attempt + 1;
-    if (
-      !(await deps.store.dossiers.watchExecution(meta.dossierId, {
-        attempt,
-        fromAttempt: meta.attempt,
-        watchAt: formatInstant(now + WATCH_SLACK_MS),
-      }))
-    )
-      return;
-    deps.logger.info('sweep: execution restarted', { dossierId: meta.dossierId, attempt, was: status });
-    await deps.executions.start(meta.dossierId, attempt);
+    if (!(await restartExecution(deps, meta, now, { countFailure: true, was: status }))) return;
     r.restarted++;
     // Its overdue notices are not left to the new execution's first checkpoint (no live execution to
     // race: overdue from the due instant on).

@@ -34,11 +34,11 @@ export function parseLimit(text: string): Limit {
     throw new InvalidLimitError(`"${text}" is not "<N> working days" or "<N> working hours"`);
   }
   const amount = Number(m[1]);
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
-    throw new InvalidLimitError(
-      `"${text}": the number of working ${m[2]?.startsWith('day') ? 'days' : 'hours'} must be at least 1`,
-    );
-  }
+  const units = m[2]?.startsWith('day') ? 'days' : 'hours';
+  if (amount <= 0) throw new InvalidLimitError(`"${text}": the number of working ${units} must be at least 1`);
+  // Past 2^53 the number itself is no longer exact, let alone a day any working calendar holds.
+  if (!Number.isSafeInteger(amount))
+    throw new InvalidLimitError(`"${text}": the number of working ${units} is too large for the working calendar`);
   return { amount, unit: m[2]!.startsWith('day') ? 'days' : 'hours' };
 }
 

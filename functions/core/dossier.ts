@@ -10,7 +10,7 @@ import {
   resumeClock,
   type SupplementMode,
 } from './clock.ts';
-import type { Instant } from './instant.ts';
+import { formatInstant, type Instant } from './instant.ts';
 
 /**
  * A dossier's state is a fold of its events, sorted by their instant: the same set of events gives the
@@ -106,6 +106,11 @@ export function sortEvents<E extends { at: Instant; type: DossierEvent['type']; 
   events: readonly E[],
 ): E[] {
   return [...events].sort((a, b) => a.at - b.at || RANK[a.type] - RANK[b.type] || a.eventId.localeCompare(b.eventId));
+}
+
+/** Why an event dated before its dossier's receipt does not apply (nothing happens to a dossier before it). */
+export function beforeReceipt(receivedAt: Instant): string {
+  return `is before the dossier's receipt (${formatInstant(receivedAt)}): nothing happens to a dossier before it is received`;
 }
 
 /** An event whose effect the working calendar cannot count (a stage opening beyond its data). */
@@ -204,9 +209,14 @@ function foldOnce(calendar: WorkingCalendar, events: readonly DossierEvent[]): D
   openStage(0, received.at);
   for (const e of sorted) {
     if (e === received) continue;
+    // The intake refuses such an event once the receipt is stored; one that came before its receipt is kept.
+    if (e.at < received.at && e.type !== 'dossier.received') {
+      state.unapplied.push({ eventId: e.eventId, reason: beforeReceipt(received.at) });
+      continue;
+    }
     let reason: string | null;
     try {
-      reason = apply(e, Math.max(e.at, received.at));
+      reason = apply(e, e.at);
     } catch (err) {
       if (err instanceof CalendarRangeError) throw new UncountableEvent(e.eventId, err.message);
       throw err;

@@ -10,10 +10,21 @@ import { PayloadTooLargeError } from './http-errors.ts';
 
 type ApiEvent = APIGatewayProxyEvent;
 
+/** Refuses bytes that are not UTF-8 rather than reading them as U+FFFD (a name or reason silently changed). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Decodes and parses a JSON body within the size limit. */
 export function jsonBody(event: ApiEvent, maxBytes: number): unknown {
-  const raw =
-    event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let raw = event.body ?? '';
+  if (event.body !== null && event.isBase64Encoded) {
+    const bytes = Buffer.from(event.body, 'base64');
+    if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+    try {
+      raw = utf8.decode(bytes);
+    } catch {
+      throw new InvalidInputError('(body)', 'is not valid UTF-8');
+    }
+  }
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
   try {
     return JSON.parse(raw);

@@ -77,6 +77,8 @@ export const DossierSnapshotSchema = z.object({
   closedSteps: z.array(z.string()),
   /** Absent on snapshots written before the reports existed. */
   facts: DossierFactsSchema.optional(),
+  /** The receipt's instant (ISO): the intake refuses an event of the dossier dated before it. */
+  receivedAt: Iso.optional(),
 });
 export type DossierSnapshot = z.output<typeof DossierSnapshotSchema>;
 

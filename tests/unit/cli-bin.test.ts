@@ -1,15 +1,5 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-} from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -17,20 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../local/cli.ts';
+import { alive, childrenOf, operatorEnv, startServe as startServing } from '../../local/tools/serve-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'local/bin/dunghan.mjs');
 const DUE = ['due', '--received', '2026-02-12T14:00:00+07:00', '--limit', '5 working days'];
 const DUE_AT = '2026-02-26T17:00:00+07:00';
 const LINUX = process.platform === 'linux';
-
-/** The environment of a `dunghan` that an operator starts (not the child of another one). */
-function operatorEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.DUNGHAN_HEAP_SET;
-  delete env.DUNGHAN_DEBUG;
-  return env;
-}
 
 async function run(
   node: string,
@@ -60,30 +43,6 @@ function olderNode(): string | null {
 }
 const NODE_20 = olderNode();
 
-/** The processes whose parent is `pid` (Linux: /proc). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -96,25 +55,8 @@ const listening = (port: number) =>
 
 /** `dunghan serve --port 0` started as an operator would, once it listens: its process, port and child. */
 async function startServe(node: string) {
-  const bin = spawn(node, [BIN, 'serve', '--port', '0'], { env: operatorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    bin.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const seen = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) resolve(Number(m[1]));
-    };
-    bin.stdout.on('data', seen);
-    bin.stderr.on('data', seen);
-    void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));
-  });
-  // serve prints its line just before it installs its SIGINT/SIGTERM handlers: a signal in between
-  // (the child not yet scheduled again) would kill it outright instead of closing it.
-  await new Promise((r) => setTimeout(r, 250));
-  return { bin, exited, port, children: LINUX ? childrenOf(bin.pid!) : [] };
+  const s = await startServing({ node });
+  return { ...s, children: LINUX ? childrenOf(s.bin.pid!) : [] };
 }
 
 async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {

@@ -29,6 +29,9 @@ const HTTP_CONCURRENCY = 8;
 const NOW = parseInstant('2026-06-01T09:00:00+07:00');
 const FROM = parseInstant('2026-01-05T00:00:00+07:00');
 const UNTIL = parseInstant('2026-05-29T00:00:00+07:00');
+// Receipts come before MID and the other events of a dossier after it: an event dated before its
+// dossier's receipt is refused (422), and a valid one must not be.
+const MID = parseInstant('2026-03-16T00:00:00+07:00');
 
 type Expected =
   | { kind: 'accept' }
@@ -101,7 +104,7 @@ const pathArb = fc
 const receivedArb: fc.Arbitrary<Json> = fc
   .record(
     {
-      at: instantArb(),
+      at: instantArb(FROM, MID),
       dossierId: fc.constantFrom(...DOSSIERS),
       procedureCode: fc.constantFrom('1.004227', '9.999999', 'P-local'),
       procedureName: textArb(300),
@@ -123,7 +126,7 @@ const receivedArb: fc.Arbitrary<Json> = fc
 
 const dossierEventArb: fc.Arbitrary<Json> = fc
   .record({
-    at: instantArb(),
+    at: instantArb(MID, UNTIL),
     dossierId: fc.constantFrom(...DOSSIERS),
     stepId: fc.constantFrom('s0', 's1', 's2', 's3', 's4'),
     unitId: fc.constantFrom(...UNITS),

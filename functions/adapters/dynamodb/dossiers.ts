@@ -60,6 +60,10 @@ export class DynamoDossierStore implements DossierStore {
         values[':g6pk'] = listingKey.holder(s.holderUnitId!);
         values[':g6sk'] = listingKey.holderDue(s.dueAt, s.dossierId);
       }
+      if (s.receivedAt !== undefined) {
+        set += ', receivedAt = :received';
+        values[':received'] = s.receivedAt;
+      }
       if (s.facts) {
         set += ', facts = :facts, gsi7pk = :g7pk, gsi7sk = :g7sk';
         values[':facts'] = s.facts;
@@ -171,7 +175,7 @@ export class DynamoDossierStore implements DossierStore {
    */
   async watchExecution(
     dossierId: string,
-    w: { attempt: number; fromAttempt: number | null; watchAt: string },
+    w: { attempt: number; fromAttempt: number | null; watchAt: string; countFailure?: boolean },
   ): Promise<boolean> {
     const values: Item = {
       ':attempt': w.attempt,
@@ -185,9 +189,12 @@ export class DynamoDossierStore implements DossierStore {
       values[':from'] = w.fromAttempt;
       values[':noTokens'] = {};
       values[':zero'] = 0;
-      values[':one'] = 1;
       condition = w.fromAttempt === 1 ? 'attribute_not_exists(attempt) OR attempt = :from' : 'attempt = :from';
-      update += ', tokens = :noTokens, waits = :noTokens, failedRestarts = if_not_exists(failedRestarts, :zero) + :one';
+      update += ', tokens = :noTokens, waits = :noTokens';
+      if (w.countFailure !== false) {
+        values[':one'] = 1;
+        update += ', failedRestarts = if_not_exists(failedRestarts, :zero) + :one';
+      } else delete values[':zero'];
     }
     return this.table.conditionally(
       new UpdateCommand({

@@ -53,6 +53,8 @@ export const key = {
   digestRun: (day: string) => ({ pk: `DIGEST#${day}`, sk: 'RUN' }),
   /** The notice an SMS provider's message id belongs to (delivery status). */
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'META' }),
+  // An eventId names one event in the whole store: its claim, written before the event in its partition.
+  eventClaim: (eventId: string) => ({ pk: `EVENTID#${eventId}`, sk: 'CLAIM' }),
 };
 
 /** The index keys of the lists (byHolderDue, byReceipt): written by the adapters, queried by them. */
