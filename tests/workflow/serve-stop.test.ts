@@ -185,7 +185,8 @@ describe('dunghan serve starts again what a crash left', () => {
     // Without the resume, the dead execution would be found by a sweep after its wait's end and 5 minutes.
     const s2 = await serve(['--data', data, '--outbox', outbox, '--now', clockNow()]);
     await s2.waitFor(/dunghan: resumed 1 of 1 open dossiers' executions in [\d.]+ s\n/, 10_000);
-    const sent = await s2.waitFor(/\[outbox\] (\S+) step\.warning /, 120_000);
+    // A step warning goes to the escalation topic (and the unit's morning digest): the outbox's topic line.
+    const sent = await s2.waitFor(/\[outbox\] (\S+) topic step\.warning /, 120_000);
     const late = parseInstant(sent[1]!) - warnedAt;
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(60_000);
@@ -194,7 +195,7 @@ describe('dunghan serve starts again what a crash left', () => {
     const lines = readFileSync(outbox, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string });
-    expect(lines.map((l) => l.kind)).toEqual(['step.warning']);
+      .map((l) => JSON.parse(l) as { channel: string; kind: string });
+    expect(lines.map((l) => [l.channel, l.kind])).toEqual([['topic', 'step.warning']]);
   }, 150_000);
 });
