@@ -109,6 +109,20 @@ async function phase(count: number, send: (i: number) => Promise<number>, ok: (s
   return { result, okIndexes };
 }
 
+// The units the receipts' paths name (a province loads its units before its dossiers).
+for (const [unitId, parentUnitId] of [['tinh'], ['so', 'tinh'], ['vpdk', 'so'], ['thue', 'tinh'], ['xa', 'tinh']]) {
+  const unit = {
+    eventId: `L-unit-${unitId}`,
+    type: 'unit.upserted',
+    at: '2026-01-05T08:00:00+07:00',
+    unitId,
+    name: unitId,
+    ...(parentUnitId ? { parentUnitId } : {}),
+    head: { name: 'Thủ trưởng', phone: '0912345678' },
+  };
+  const r = await fetch(`${serve.url}/events`, { method: 'POST', body: JSON.stringify(unit) });
+  if (!r.ok) throw new Error(`unit ${unitId}: ${r.status} ${await r.text()}`);
+}
 const rssBeforeKb = rssKb(pid);
 const cpuBefore = cpuMs(pid);
 const post = await phase(
