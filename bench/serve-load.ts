@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { formatInstant } from '../functions/core/instant.ts';
 import { startLocalStore } from '../local/dynamo.ts';
 import { cpuMs, rssKb, startServe } from '../local/tools/serve-process.ts';
+import { landReceipt } from './workload.ts';
 
 const args = process.argv.slice(3);
 const option = (name: string, fallback: string) => {
@@ -37,25 +38,7 @@ const serve = await startServe({
   ...(cpuProf ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] } : {}),
 });
 const pid = serve.servingPid;
-const receipt = (i: number) =>
-  JSON.stringify({
-    eventId: `L-${i}-r`,
-    type: 'dossier.received',
-    at: formatInstant(Date.now()),
-    dossierId: `L-${i}`,
-    procedureCode: '1.004227',
-    procedureName: 'Đăng ký biến động quyền sử dụng đất',
-    limit: '10 working days',
-    applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
-    path: [
-      [{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }],
-      [
-        { stepId: 'land', unitId: 'vpdk', budget: '5 working days' },
-        { stepId: 'tax', unitId: 'thue', budget: '3 working days' },
-      ],
-      [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }],
-    ],
-  });
+const receipt = (i: number) => landReceipt(`L-${i}`, formatInstant(Date.now()));
 
 interface Phase {
   requests: number;

@@ -9,6 +9,27 @@ import { seededRandom } from '../local/tools/random.ts';
 
 export const UNITS_AT = '2026-03-01T08:00:00+07:00';
 
+/** The land dossier every bench workload receives: three stages, the middle one in parallel. */
+export const landReceipt = (dossierId: string, at: string) =>
+  JSON.stringify({
+    eventId: `${dossierId}-r`,
+    type: 'dossier.received',
+    at,
+    dossierId,
+    procedureCode: '1.004227',
+    procedureName: 'Đăng ký biến động quyền sử dụng đất',
+    limit: '10 working days',
+    applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
+    path: [
+      [{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }],
+      [
+        { stepId: 'land', unitId: 'vpdk', budget: '5 working days' },
+        { stepId: 'tax', unitId: 'thue', budget: '3 working days' },
+      ],
+      [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }],
+    ],
+  });
+
 export function landWorkload(
   calendar: WorkingCalendar,
   options: { n: number; idPrefix: string; receiptAt: (i: number, previous: Instant | null) => Instant },
@@ -39,26 +60,7 @@ export function landWorkload(
   for (let i = 0; i < options.n; i++) {
     const id = `${options.idPrefix}-${i}`;
     t = options.receiptAt(i, t);
-    lines.push(
-      JSON.stringify({
-        eventId: `${id}-r`,
-        type: 'dossier.received',
-        at: iso(t),
-        dossierId: id,
-        procedureCode: '1.004227',
-        procedureName: 'Đăng ký biến động quyền sử dụng đất',
-        limit: '10 working days',
-        applicant: { name: 'Nguyễn Văn A', phone: '0905123456' },
-        path: [
-          [{ stepId: 'receive', unitId: 'xa', budget: '1 working day' }],
-          [
-            { stepId: 'land', unitId: 'vpdk', budget: '5 working days' },
-            { stepId: 'tax', unitId: 'thue', budget: '3 working days' },
-          ],
-          [{ stepId: 'sign', unitId: 'xa', budget: '2 working days' }],
-        ],
-      }),
-    );
+    lines.push(landReceipt(id, iso(t)));
     const take = (from: number, budgetMin: number) =>
       calendar.addWorkingMinutes(from, Math.round(budgetMin * (0.2 + rnd() * 0.9)));
     const r1 = take(t, 480);
