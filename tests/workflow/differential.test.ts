@@ -22,6 +22,7 @@ describe('the differential check', () => {
       'the season differs from tests/workflow/fixtures/differential-2000.json:',
       ...differences,
       'Re-record (npm run bench -- differential --write) only if the change of outcomes is intended.',
+      'lines of differences',
     ].join('\n');
     expect(differences.length, message).toBe(0);
     expect(actual.dossiers).toBe(2000);
