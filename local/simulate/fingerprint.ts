@@ -65,7 +65,11 @@ export interface Fingerprint {
   noticeRows: Row[];
 }
 
-const byFirst = (a: Row, b: Row) => String(a[0]).localeCompare(String(b[0]));
+// By UTF-16 code units, not localeCompare: the fixture's order must not depend on the machine's locale.
+const byFirst = (a: Row, b: Row) => {
+  const [x, y] = [String(a[0]), String(b[0])];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 const countBy = (keys: string[]): Record<string, number> => {
   const counts: Record<string, number> = {};
