@@ -45,7 +45,18 @@ export const DOSSIER_FIELDS = [
   'dueAt',
   'responsibleUnitId',
 ] as const;
-export const NOTICE_FIELDS = ['noticeId', 'kind', 'status', 'dueAt', 'at'] as const;
+export const NOTICE_FIELDS = ['noticeId', 'kind', 'unitId', 'status', 'dueAt', 'at'] as const;
+/** Per recipient, kind and instant: how many notices went by SMS and how many were folded (the daily cap). */
+export const CAP_FIELDS = ['recipient kind at', 'sent', 'folded'] as const;
+
+/**
+ * A head's daily SMS cap gives its slots first come, first served: of notices to one recipient due at the
+ * same instant, which dossier's gets the SMS and which is folded into the digest depends on the order the
+ * executions run in (as on AWS). The rows therefore compare 'sent' and 'folded' as one status, and the cap
+ * rows compare how many of each went to each recipient at each instant.
+ */
+const CAP_DECIDED = new Set(['sent', 'folded']);
+const SENT_OR_FOLDED = 'sent or folded';
 
 type Row = (string | number | null)[];
 
@@ -61,8 +72,11 @@ export interface Fingerprint {
   /** One tuple per dossier in `dossierFields` order, sorted by dossier id. */
   dossierRows: Row[];
   noticeFields: typeof NOTICE_FIELDS;
-  /** One tuple per notice in `noticeFields` order, sorted by notice id. */
+  /** One tuple per notice in `noticeFields` order, sorted by notice id ('sent' and 'folded' as one). */
   noticeRows: Row[];
+  capFields: typeof CAP_FIELDS;
+  /** One tuple per recipient, kind and instant with a notice sent or folded, in `capFields` order. */
+  capRows: Row[];
 }
 
 // By UTF-16 code units, not localeCompare: the fixture's order must not depend on the machine's locale.
@@ -79,7 +93,18 @@ const countBy = (keys: string[]): Record<string, number> => {
 
 export function fingerprintOf(result: ReplayResult, run: SeasonRun): Fingerprint {
   const dossierRows = result.dossiers.map((d) => DOSSIER_FIELDS.map((f) => d[f])).sort(byFirst);
-  const noticeRows = result.notices.map((n) => NOTICE_FIELDS.map((f) => n[f])).sort(byFirst);
+  const noticeRows = result.notices
+    .map((n) => NOTICE_FIELDS.map((f) => (f === 'status' && CAP_DECIDED.has(n.status) ? SENT_OR_FOLDED : n[f])))
+    .sort(byFirst);
+  const cap = new Map<string, [number, number]>();
+  for (const n of result.notices) {
+    if (!CAP_DECIDED.has(n.status)) continue;
+    const k = `${n.unitId} ${n.kind} ${n.at}`;
+    const c = cap.get(k) ?? [0, 0];
+    c[n.status === 'sent' ? 0 : 1]++;
+    cap.set(k, c);
+  }
+  const capRows = [...cap].map(([k, [sent, folded]]) => [k, sent, folded]).sort(byFirst);
   return {
     run,
     dossiers: dossierRows.length,
@@ -95,6 +120,8 @@ export function fingerprintOf(result: ReplayResult, run: SeasonRun): Fingerprint
     dossierRows,
     noticeFields: NOTICE_FIELDS,
     noticeRows,
+    capFields: CAP_FIELDS,
+    capRows,
   };
 }
 
@@ -114,7 +141,7 @@ export async function runFingerprint(run: SeasonRun = DIFFERENTIAL_RUN): Promise
 export function serialiseFingerprint(fp: Fingerprint): string {
   const rows = (rs: Row[]) => (rs.length ? `[\n${rs.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]` : '[]');
   const lines = Object.entries(fp).map(([key, value]) => {
-    const text = key === 'dossierRows' || key === 'noticeRows' ? rows(value as Row[]) : JSON.stringify(value);
+    const text = key.endsWith('Rows') ? rows(value as Row[]) : JSON.stringify(value);
     return `  ${JSON.stringify(key)}: ${text}`;
   });
   return `{\n${lines.join(',\n')}\n}\n`;
@@ -167,7 +194,7 @@ function rowDifferences(name: string, fields: readonly string[], expected: Row[]
 export function fingerprintDifferences(expected: Fingerprint, actual: Fingerprint, limit = 20): string[] {
   if (JSON.stringify(expected.run) !== JSON.stringify(actual.run))
     return [`run: expected ${show(expected.run)}, actual ${show(actual.run)} (not the same season)`];
-  for (const f of ['dossierFields', 'noticeFields'] as const)
+  for (const f of ['dossierFields', 'noticeFields', 'capFields'] as const)
     if (show(expected[f]) !== show(actual[f]))
       return [`${f}: expected ${show(expected[f])}, actual ${show(actual[f])} (recorded with other fields)`];
   const totals = { dossiers: expected.dossiers, notices: expected.notices, ...expected.stats };
@@ -177,5 +204,6 @@ export function fingerprintDifferences(expected: Fingerprint, actual: Fingerprin
     ...countDifferences('noticesByKindStatus', expected.noticesByKindStatus, actual.noticesByKindStatus),
     ...rowDifferences('dossiers', expected.dossierFields, expected.dossierRows, actual.dossierRows, limit),
     ...rowDifferences('notices', expected.noticeFields, expected.noticeRows, actual.noticeRows, limit),
+    ...rowDifferences('cap', expected.capFields, expected.capRows, actual.capRows, limit),
   ];
 }
