@@ -1,4 +1,6 @@
+import type { DossierState } from '../../core/dossier.ts';
 import { checkpointSeconds, policyFor } from '../../core/policy.ts';
+import type { DossierEvent } from '../../schemas/events.ts';
 import { loadDossier } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { decide } from './decide.ts';
@@ -8,19 +10,32 @@ import { decide } from './decide.ts';
  * of truth) and return ids and numbers only: nothing personal enters execution history.
  */
 
-/** Plan: the stages to run, in order. */
+/** Plan: the stages to run, in order, from the first with a step still open (an execution started again skips the rest). */
 export async function plan(deps: Deps, dossierId: string): Promise<{ stages: number[] }> {
   const { state } = await loadDossier(deps, dossierId);
-  return { stages: [...new Set(state.steps.map((s) => s.stage))] };
+  const stages = [...new Set(state.steps.map((s) => s.stage))];
+  const first = stages.findIndex((stage) => state.steps.some((s) => s.stage === stage && s.completedAt === null));
+  return { stages: first === -1 ? [] : stages.slice(first) };
+}
+
+export interface StageWaits {
+  /** The stage's open steps, each with the seconds until its next checkpoint. */
+  steps: { stepId: string; timeoutSeconds: number }[];
+  /** Their ids, handed to each step's wait (a stage parks when all its waits are long). */
+  stepIds: string[];
 }
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
-export async function startStage(
+export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<StageWaits> {
+  return stageWaits(deps, await loadDossier(deps, dossierId), stage);
+}
+
+/** The open steps of a stage and the seconds to each one's next checkpoint, as of now. */
+export async function stageWaits(
   deps: Deps,
-  dossierId: string,
+  dossier: { state: DossierState; events: DossierEvent[] },
   stage: number,
-): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
-  const dossier = await loadDossier(deps, dossierId);
+): Promise<StageWaits> {
   const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -30,7 +45,7 @@ export async function startStage(
       : [];
   // Notices of the dossier written by an earlier stage's checkpoint and still waiting for their window:
   // this stage's first checkpoint sends them when it opens.
-  const written = open.length === 0 ? [] : await deps.store.notices.ofDossier(dossierId);
+  const written = open.length === 0 ? [] : await deps.store.notices.ofDossier(dossier.state.dossierId);
   const waiting = written.filter((n) => n.status === 'pending');
   const known = new Set(written.map((n) => n.noticeId));
   const steps = [];
@@ -45,5 +60,5 @@ export async function startStage(
     }
     steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(next, now, settings) });
   }
-  return { steps };
+  return { steps, stepIds: steps.map((s) => s.stepId) };
 }
