@@ -1,7 +1,7 @@
 /**
  * `dunghan simulate` at scale: wall time and peak memory (max RSS) of a whole season, outputs written.
  *
- *   npm run bench -- simulate [days] [perDay] [--park-after-minutes M|off]
+ *   npm run bench -- simulate [days] [perDay] [--park-after-minutes M|off] [--table disk|memory]
  *                                                  (default 30 days x 4000: a Đắk Lắk month; parking as the stack's)
  *
  * The goal for the month: under 5 minutes and under 2 GB on a 2-core machine. Benches run with a
@@ -16,6 +16,7 @@ const args = process.argv.slice(3);
 const parkArg = args.indexOf('--park-after-minutes');
 const park = parkArg < 0 ? undefined : args[parkArg + 1] === 'off' ? null : Number(args[parkArg + 1]);
 const [days, perDay] = [Number(args[0] ?? 30), Number(args[1] ?? 4000)];
+const table = args.includes('--table') ? (args[args.indexOf('--table') + 1] as 'disk' | 'memory') : undefined;
 const started = process.hrtime.bigint();
 let lastReport = started;
 const { summary } = await simulate({
@@ -25,6 +26,7 @@ const { summary } = await simulate({
   seed: SIMULATION_DEFAULTS.seed,
   out: 'out/bench-simulate',
   ...(park !== undefined ? { parkAfterMinutes: park } : {}),
+  ...(table ? { table } : {}),
   onProgress(delivered, total) {
     const now = process.hrtime.bigint();
     if (now - lastReport < 30_000_000_000n) return;
@@ -52,6 +54,7 @@ console.log(
     openOverdue: t.openOverdue,
     notices: summary.notices.byKind,
     failedExecutions: s.failedExecutions,
+    table: table ?? 'memory',
     executions: s.executions,
     parkedExecutions: s.parkedExecutions,
     openExecutionsAtEnd: s.openExecutions,

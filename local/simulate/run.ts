@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatInstant, type Instant } from '../../functions/core/instant.ts';
 import { loadCalendar, loadPolicy } from '../../functions/reference/data.ts';
@@ -20,6 +21,12 @@ export interface SimulationOptions {
   deliveryFailureShare?: number;
   /** The SMS price per part, for the cost lines of the summary (USD). */
   smsUsdPerPart?: number;
+  /**
+   * Where the local table lives: 'memory' (default), or 'disk', a LevelDB folder made for the run and removed
+   * after it, so that a month's table (gigabytes, with its indexes) is not held in the process's memory. Disk
+   * costs CPU: `simulate 3 1000` took 87.2 s on disk and 52.0 s in memory (max RSS 480 and 467 MB), 2026-12-02.
+   */
+  table?: 'disk' | 'memory';
   /** Overrides the policy's `operations.parkAfterMinutes` (null: no execution parks). */
   parkAfterMinutes?: number | null;
   onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
@@ -65,6 +72,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const officerApologised = new Set(workload.officerApologies.map((a) => a.dossierId));
   // The province's own sender brand starts every text (its policy is otherwise the default one).
   const policy = loadPolicy();
+  const dataPath = options.table !== 'disk' ? undefined : mkdtempSync(join(tmpdir(), 'dunghan-simulate-'));
   const result = await replay({
     lines: workload.lines,
     until: workload.end,
@@ -74,10 +82,13 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
         defaults: { ...policy.defaults, brand: province.brand },
       },
       ...(options.parkAfterMinutes !== undefined ? { parkAfterMinutes: options.parkAfterMinutes } : {}),
+      ...(dataPath ? { dataPath } : {}),
       ...(options.deliveryFailureShare !== undefined ? { deliveryFailureShare: options.deliveryFailureShare } : {}),
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.atEnd ? { atEnd: options.atEnd } : {}),
+  }).finally(() => {
+    if (dataPath) rmSync(dataPath, { recursive: true, force: true });
   });
   const summary = summarise({
     usdPerPart: options.smsUsdPerPart ?? null,
