@@ -31,6 +31,8 @@ import type {
 export interface EventStore {
   put(partition: { dossierId: string } | { unitId: string }, event: StoredEvent): Promise<PutEventResult>;
   ofDossier(dossierId: string): Promise<StoredEvent[]>;
+  /** The events and the notices of a dossier, in one read of its partition. */
+  ofDossierWithNotices(dossierId: string): Promise<{ events: StoredEvent[]; notices: NoticeRecord[] }>;
 }
 
 /** Dossier snapshots, with the workflow's task tokens and the watch of its execution. */

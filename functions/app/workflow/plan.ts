@@ -1,5 +1,5 @@
 import { checkpointSeconds, policyFor } from '../../core/policy.ts';
-import { loadDossier } from '../dossiers.ts';
+import { loadDossier, loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { decide } from './decide.ts';
 
@@ -20,7 +20,8 @@ export async function startStage(
   dossierId: string,
   stage: number,
 ): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
-  const dossier = await loadDossier(deps, dossierId);
+  // The notices come with the events (one read of the partition), needed or not.
+  const { notices, ...dossier } = await loadDossierWithNotices(deps, dossierId);
   const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -30,7 +31,7 @@ export async function startStage(
       : [];
   // Notices of the dossier written by an earlier stage's checkpoint and still waiting for their window:
   // this stage's first checkpoint sends them when it opens.
-  const written = open.length === 0 ? [] : await deps.store.notices.ofDossier(dossierId);
+  const written = open.length === 0 ? [] : notices;
   const waiting = written.filter((n) => n.status === 'pending');
   const known = new Set(written.map((n) => n.noticeId));
   const steps = [];
