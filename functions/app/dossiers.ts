@@ -4,7 +4,6 @@ import { type DossierEvent, parseEvent } from '../schemas/events.ts';
 import type { NoticeRecord, StoredEvent, Unit } from '../schemas/records.ts';
 import { DossierNotFoundError, StoredDataError } from './errors.ts';
 import type { Deps } from './ports.ts';
-import { UNIT_CACHE_MS } from './timing.ts';
 
 /** The events of a dossier, parsed again by the contract's schemas. */
 export async function dossierEvents(deps: Deps, dossierId: string): Promise<DossierEvent[]> {
@@ -48,13 +47,13 @@ function folded(
   return { state, events };
 }
 
-/** A unit, from the store or read in the last UNIT_CACHE_MS. */
+/** A unit, from the store or read in the last `deps.unitCacheMs`. */
 export async function cachedUnit(deps: Deps, unitId: string): Promise<Unit | null> {
   const now = deps.now();
   const hit = deps.unitCache.get(unitId);
   if (hit && hit.until > now) return hit.unit;
   const unit = await deps.store.units.get(unitId);
-  deps.unitCache.set(unitId, { unit, until: now + UNIT_CACHE_MS });
+  deps.unitCache.set(unitId, { unit, until: now + deps.unitCacheMs });
   return unit;
 }
 

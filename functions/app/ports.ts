@@ -216,4 +216,10 @@ export interface Deps {
   unitCache: Map<string, { unit: Unit | null; until: Instant }>;
   /** Every unit, read recently (the feed's name lookups); emptied when a unit is upserted. */
   unitList: { units: Unit[]; until: Instant } | null;
+  /**
+   * How long a unit read (unitCache, unitList) is reused. Where other processes write units (Lambda),
+   * a bound (UNIT_CACHE_MS); where this process holds the store and forgets its reads at every unit
+   * write (the embedded stack), Infinity.
+   */
+  unitCacheMs: number;
 }
