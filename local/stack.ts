@@ -37,6 +37,11 @@ export interface LocalStackOptions {
   /** Keep the local table in this folder (LevelDB) instead of memory. */
   dataPath?: string;
   /**
+   * How long a unit read is kept: by default until a unit is written (this process holds the store);
+   * the cost bench gives Lambda's UNIT_CACHE_MS, to count the reads AWS would make.
+   */
+  unitCacheMs?: number;
+  /**
    * Called once when the stack is up, before any event: tests and benches attach their observers
    * (execution event log, handler timing, store middleware). Off by default.
    */
@@ -145,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     unitCache: new Map(),
     unitList: null,
     // This process holds the store (below: every unit write forgets the reads), so a read stays good.
-    unitCacheMs: Number.POSITIVE_INFINITY,
+    unitCacheMs: options.unitCacheMs ?? Number.POSITIVE_INFINITY,
   };
   forgetUnitReadsOnWrite(local.store, deps);
   // The same handlers as the Lambda functions, on this stack's adapters.
