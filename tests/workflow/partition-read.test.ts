@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoStore } from '../../functions/adapters/dynamodb/store.ts';
 import { key } from '../../functions/adapters/dynamodb/table.ts';
 import { StoredDataError } from '../../functions/app/errors.ts';
-import type { NoticeRecord } from '../../functions/schemas/records.ts';
 import { startLocalStore } from '../../local/dynamo.ts';
+import { pendingNotice } from '../support/store.ts';
 
 // A dossier's events and notices in one read of its partition: the same records as the two reads it
 // replaces, every item parsed by its record schema, the partition's other items left aside.
@@ -19,21 +19,7 @@ afterAll(async () => {
 });
 
 const AT = '2026-03-02T08:00:00+07:00';
-const notice = (dossierId: string, noticeId: string): NoticeRecord => ({
-  noticeId,
-  dossierId,
-  kind: 'step.warning',
-  rung: null,
-  stepId: 'a',
-  unitId: 'xa',
-  subjectUnitId: 'xa',
-  audience: 'unit',
-  dueAt: AT,
-  sendAfter: AT,
-  version: 1,
-  createdAt: AT,
-  status: 'pending',
-});
+const notice = (dossierId: string, noticeId: string) => pendingNotice(dossierId, noticeId, AT, 1);
 
 async function dossierWithEverything(dossierId: string): Promise<void> {
   for (const id of ['e-2', 'e-1', 'e-3'])
