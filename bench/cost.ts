@@ -3,7 +3,7 @@
  * state transitions, Lambda invocations and their duration, DynamoDB read and write request units,
  * SNS publishes and SMS parts, turned into USD per 1,000 dossiers at ap-southeast-1 list prices.
  *
- *   npm run bench -- cost [N]          (default 3,000 dossiers received over March 2026)
+ *   npm run bench -- cost [N] [--park-after-minutes M|off]   (default 3,000 dossiers over March 2026; off)
  *
  * Workload (seeded, as bench/replay.ts): receipts spread evenly over the working minutes of one month;
  * limit 10 working days; path receive (commune) -> land office and tax in parallel -> sign (commune);
@@ -70,6 +70,13 @@ const SMS_PER_PART: number | null = smsArg > 0 ? Number(process.argv[smsArg + 1]
 const GOAL_USD_PER_1000 = 0.5;
 
 const N = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : 3_000);
+/**
+ * The policy's `operations.parkAfterMinutes` for the run: AWS's default policy never parks (off); a number
+ * parks executions whose waits are all longer (fewer open executions, more transitions).
+ */
+const parkArg = process.argv.indexOf('--park-after-minutes');
+const PARK_AFTER_MINUTES: number | null =
+  parkArg > 0 && process.argv[parkArg + 1] !== 'off' ? Number(process.argv[parkArg + 1]) : null;
 const calendar = loadCalendar();
 
 // The workload: one simulated month of receipts, spread evenly over its working minutes.
@@ -87,7 +94,9 @@ const { lines, lastAt } = landWorkload(calendar, {
 const ingest = { invocations: 0, ms: 0, billedMs: 0 };
 const callbacks = { sendTaskSuccess: 0, sendTaskFailure: 0, gone: 0 };
 const openedAt = new Map<string, number>();
+/** Days each execution stayed open (with parking, a dossier has several), and each dossier's total. */
 const openDays: number[] = [];
+const executionDaysByDossier = new Map<string, number>();
 /** State transitions per simulated minute: checkpoints wake together at window openings (07:01). */
 const transitionsByMinute = new Map<number, number>();
 const capacity = { rru: 0, wru: 0, indexWru: 0, refusedWrites: 0 };
@@ -120,8 +129,11 @@ const observe = (s: LocalStack) => {
       transitionsByMinute.set(minute, (transitionsByMinute.get(minute) ?? 0) + 1);
     }
     if (e.type === 'ExecutionStarted') openedAt.set(dossierId, e.timestamp);
-    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed')
-      openDays.push((e.timestamp - openedAt.get(dossierId)!) / DAY_MS);
+    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed') {
+      const days = (e.timestamp - openedAt.get(dossierId)!) / DAY_MS;
+      openDays.push(days);
+      executionDaysByDossier.set(dossierId, (executionDaysByDossier.get(dossierId) ?? 0) + days);
+    }
   };
   // SendTaskSuccess / SendTaskFailure calls (API rate quotas, docs/scale.md).
   const { tokens } = s;
@@ -208,7 +220,10 @@ const observe = (s: LocalStack) => {
 
 const started = process.hrtime.bigint();
 // Unit reads kept as a Lambda keeps them (functions/main/aws.ts), not for the whole run as the embedded stack does.
-const result = await replay({ lines, stack: { observe, unitCacheMs: UNIT_CACHE_MS } });
+const result = await replay({
+  lines,
+  stack: { observe, parkAfterMinutes: PARK_AFTER_MINUTES, unitCacheMs: UNIT_CACHE_MS },
+});
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const s = result.stats;
 const timing = stack!.executions.handlerTiming!;
@@ -225,6 +240,8 @@ const per1000 = (x: number) => (x / N) * 1000;
 openDays.sort((a, b) => a - b);
 const meanOpenDays = openDays.reduce((a, b) => a + b, 0) / Math.max(1, openDays.length);
 const p95OpenDays = openDays[Math.floor(openDays.length * 0.95)] ?? 0;
+// Open executions at a steady rate of receipts = receipts a day x execution-days per dossier (docs/scale.md).
+const executionDaysPerDossier = [...executionDaysByDossier.values()].reduce((a, b) => a + b, 0) / N;
 const [peakMinute, peakTransitions] = [...transitionsByMinute.entries()].reduce(
   (a, b) => (b[1] > a[1] ? b : a),
   [0, 0],
@@ -261,8 +278,11 @@ console.log(
     seconds: round(seconds, 1),
     rejected: result.rejected.length,
     failedExecutions: s.failedExecutions,
+    parkAfterMinutes: PARK_AFTER_MINUTES,
     openExecutions: s.openExecutions,
+    parkedExecutions: s.parkedExecutions,
     executionOpenDays: { mean: round(meanOpenDays, 2), p95: round(p95OpenDays, 2), finished: openDays.length },
+    executionDaysPerDossier: round(executionDaysPerDossier, 2),
     peakMinute: { at: formatInstant(peakMinute * 60_000), stateTransitions: peakTransitions, perMonthDossiers: N },
     perDossier: {
       stateTransitions: round(s.stateTransitions / N, 2),

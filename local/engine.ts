@@ -18,6 +18,8 @@ export interface EngineStats {
   lambdaInvocations: number;
   failedExecutions: number;
   runningExecutions: number;
+  /** Executions that ended parked (the workflow's Parked state): each is followed by the dossier's next attempt. */
+  parkedExecutions: number;
 }
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -25,6 +27,8 @@ type JsonValue = Awaited<ReturnType<LocalHandlers[string]>>;
 /** One entry of an execution's event log (state entered/exited with its input and output, …). */
 export type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
+/** The top-level state an execution ends in when it parks (workflows/dossier-path.asl.json). */
+const PARKED_STATE = 'Parked';
 const LOCAL_ARN = (fn: string) => `arn:aws:lambda:ap-southeast-1:000000000000:function:dunghan-local-${fn}`;
 const LAMBDA_CONTEXT = { functionName: 'dunghan-local', awsRequestId: 'local' } as Context;
 
@@ -39,6 +43,7 @@ export class LocalExecutions implements Executions {
     lambdaInvocations: 0,
     failedExecutions: 0,
     runningExecutions: 0,
+    parkedExecutions: 0,
   };
   /** Task handlers under way (the simulated clock waits for them). */
   inFlight = 0;
@@ -91,7 +96,10 @@ export class LocalExecutions implements Executions {
     // Drain the event log (it keeps every event until read) and count the states entered.
     void (async () => {
       for await (const e of execution.eventLogs) {
-        if (e.type === 'StateEntered') this.stats.stateTransitions++;
+        if (e.type === 'StateEntered') {
+          this.stats.stateTransitions++;
+          if (e.state.name === PARKED_STATE) this.stats.parkedExecutions++;
+        }
         this.onExecutionEvent?.(dossierId, e);
       }
     })();

@@ -5,6 +5,7 @@ import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
 import { type ResumeOptions, type ResumeResult, resumeExecutions } from '../functions/app/resume.ts';
 import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
+import { PARK_WAKE_LEAD_MS } from '../functions/app/timing.ts';
 import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
 import { makeDeliveryStatus } from '../functions/handlers/delivery.ts';
@@ -50,6 +51,13 @@ export interface LocalStackOptions {
   notifier?: Notifier;
   /** Wraps each Task function as the engine calls it (tracing, injected faults). */
   wrapTask?: (fn: TaskFunction, lambda: LocalLambda) => LocalLambda;
+  /**
+   * Park executions whose waits are all longer than this (the policy's `operations.parkAfterMinutes`, which
+   * decides on AWS); null: never. The embedded stack parks by default: its executions live in memory, and
+   * outcomes and notices are the same either way (tests/workflow/differential.test.ts). No stack without a
+   * sweeper parks (nothing would start it again). @default LOCAL_PARK_AFTER_MINUTES
+   */
+  parkAfterMinutes?: number | null;
   /** Minutes between sweeper runs, as the cloud's schedule; 0: no sweeper. @default 15 */
   sweepEveryMinutes?: number;
   /**
@@ -68,6 +76,8 @@ export interface ReplayStats {
   /** Executions still waiting (open dossiers) and executions that failed. */
   openExecutions: number;
   failedExecutions: number;
+  /** Executions that ended parked at a long wait; each dossier's next attempt starts from the store. */
+  parkedExecutions: number;
   /** Dossiers the sweeper gave up restarting (their execution kept dying), with the reason on the dossier. */
   quarantinedDossiers: number;
 }
@@ -143,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     notifier: options.notifier ?? outbox,
     calendar: loadCalendar(options.province),
     catalogue: loadCatalogue(options.catalogue),
-    policy: options.policy ?? loadPolicy(),
+    policy: localParking(options.policy ?? loadPolicy(), options),
     feed: loadFeedSettings(options.feed),
     now,
     logger,
@@ -263,6 +273,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       storeWrites: local.store.table.stats.writes,
       openExecutions: executions.stats.runningExecutions,
       failedExecutions: executions.stats.failedExecutions,
+      parkedExecutions: executions.stats.parkedExecutions,
       quarantinedDossiers: sweeps.quarantined,
     }),
     resume: async (resumeOptions) => {
@@ -346,4 +357,22 @@ function forgetUnitReadsOnWrite(store: DynamoStore, deps: Deps): void {
       deps.unitList = null;
     }
   };
+}
+
+/** The embedded stack parks executions after this many minutes of waiting, unless told otherwise. */
+export const LOCAL_PARK_AFTER_MINUTES = 120;
+
+/**
+ * The policy with the stack's parking: parked dossiers are started again by the sweeper, twice within the
+ * lead before their checkpoint, so a stack without one (or with a slower one) parks none.
+ */
+function localParking(policy: PolicyFile, options: LocalStackOptions): PolicyFile {
+  const every = options.sweepEveryMinutes ?? 15;
+  const swept = every > 0 && 2 * every * MINUTE_MS <= PARK_WAKE_LEAD_MS;
+  const parkAfterMinutes = swept
+    ? options.parkAfterMinutes === undefined
+      ? LOCAL_PARK_AFTER_MINUTES
+      : options.parkAfterMinutes
+    : null;
+  return { ...policy, operations: { ...policy.operations, parkAfterMinutes } };
 }

@@ -12,6 +12,7 @@ export const TASK_FUNCTIONS = {
   PlanFunctionArn: 'planHandler',
   StartStageFunctionArn: 'startStageHandler',
   RegisterWaitFunctionArn: 'registerWaitHandler',
+  EndStageFunctionArn: 'endStageHandler',
   CheckpointFunctionArn: 'checkpointHandler',
   NotifyFunctionArn: 'notifyHandler',
   FinalizeFunctionArn: 'finalizeHandler',

@@ -8,7 +8,8 @@ import { closedSteps, dossierEvents } from './dossiers.ts';
 import { EventConflictError, InvalidInputError, RECHECK_ERROR, UnprocessableEventError } from './errors.ts';
 import { beyondCalendar, resolvePath, serialise, unknownUnit } from './intake-checks.ts';
 import { supplementAlarms } from './notices/supplement.ts';
-import type { Deps } from './ports.ts';
+import type { Deps, SavedSnapshot } from './ports.ts';
+import { restartExecution } from './resume.ts';
 import { WATCH_SLACK_MS } from './timing.ts';
 
 /**
@@ -122,7 +123,7 @@ async function moveWorkflow(
   deps: Deps,
   event: IntakeEvent,
   state: DossierState,
-  saved: { tokens: Record<string, string>; attempt: number },
+  saved: SavedSnapshot,
   recheck = false,
 ): Promise<void> {
   const { tokens } = saved;
@@ -135,6 +136,14 @@ async function moveWorkflow(
       watchAt: formatInstant(deps.now() + WATCH_SLACK_MS),
     });
     await deps.executions.start(state.dossierId, saved.attempt);
+    return;
+  }
+  if (saved.parked) {
+    // Its execution ended at a long wait (parked): the next attempt starts now and re-plans from the store.
+    await restartExecution(deps, { dossierId: state.dossierId, attempt: saved.attempt }, deps.now(), {
+      countFailure: false,
+      was: 'parked',
+    });
     return;
   }
   const closed = new Set(closedSteps(state));

@@ -36,22 +36,28 @@ export interface EventStore {
 }
 
 /** Dossier snapshots, with the workflow's task tokens and the watch of its execution. */
-export interface DossierStore {
-  get(dossierId: string): Promise<DossierMeta | null>;
-  /** Writes a snapshot unless a newer one is there; returns the registered tokens and attempt either way. */
-  save(snapshot: DossierSnapshot): Promise<{ saved: boolean; tokens: Record<string, string>; attempt: number }>;
-  /** Registers a step's task token only while the step is open; false when it is closed. */
+/** What saving a snapshot tells the intake: the registered tokens, the attempt, and whether it ended parked. */
+export interface SavedSnapshot {
+  saved: boolean;
+  tokens: Record<string, string>;
+  attempt: number;
+  /** The current attempt's execution ended parked: the next event starts the next attempt. */
+  parked: boolean;
+}
+
+/** The writes that follow a dossier's execution: its waits' tokens, its watch, restarts, parking, quarantine. */
+export interface DossierWatch {
+  /** Registers a step's task token only while the step is open: the META after it, null when the step is closed. */
   registerToken(
     dossierId: string,
     stepId: string,
     token: string,
     watch?: { at: string; now: string },
-  ): Promise<boolean>;
-  recordOutcome(dossierId: string, outcome: DossierOutcome): Promise<void>;
+  ): Promise<DossierMeta | null>;
   /**
    * Puts the execution under watch as `attempt` (from `fromAttempt`); false when another writer was first.
    * A restart counts as a failed one until the new execution reaches a wait, unless `countFailure` is false
-   * (a process that starts again: its executions died with it, not of the dossier).
+   * (a process that starts again: its executions died with it, not of the dossier; a parked one woken).
    */
   watchExecution(
     dossierId: string,
@@ -61,6 +67,17 @@ export interface DossierStore {
   expectCallBy(dossierId: string, watchAt: string): Promise<boolean>;
   /** Takes the dossier of attempt `attempt` off the watch with its reason; false when the attempt moved. */
   quarantine(dossierId: string, attempt: number, quarantine: Quarantine): Promise<boolean>;
+  /** Takes these tokens (step -> token) off their waits at once, only if each is still registered. */
+  parkWaits(dossierId: string, tokens: Record<string, string>): Promise<boolean>;
+  /** Records that `attempt` ends parked until `until`, watched from `watchAt`; false when an event came after `version`. */
+  park(dossierId: string, p: { attempt: number; version: number; until: string; watchAt: string }): Promise<boolean>;
+}
+
+export interface DossierStore extends DossierWatch {
+  get(dossierId: string): Promise<DossierMeta | null>;
+  /** Writes a snapshot unless a newer one is there; returns the registered tokens, attempt and parking either way. */
+  save(snapshot: DossierSnapshot): Promise<SavedSnapshot>;
+  recordOutcome(dossierId: string, outcome: DossierOutcome): Promise<void>;
   watchedBefore(beforeIso: string): Promise<DossierMeta[]>;
   openOverdue(beforeIso: string): Promise<DossierMeta[]>;
   openOverdueSince(fromIso: string, beforeIso: string): Promise<DossierMeta[]>;

@@ -17,9 +17,9 @@ import { WATCH_SLACK_MS } from './timing.ts';
  */
 export async function restartExecution(
   deps: Deps,
-  meta: DossierMeta,
+  meta: Pick<DossierMeta, 'dossierId' | 'attempt'>,
   now: Instant,
-  options: { countFailure: boolean; was: ExecutionStatus },
+  options: { countFailure: boolean; was: ExecutionStatus | 'parked' },
 ): Promise<boolean> {
   const attempt = meta.attempt + 1;
   const moved = await deps.store.dossiers.watchExecution(meta.dossierId, {
@@ -41,6 +41,8 @@ export interface ResumeResult {
   resumed: number;
   /** Their execution runs already (started meanwhile by an intake or a sweep). */
   alive: number;
+  /** Parked until a later checkpoint: the sweeper starts them shortly before it (or an event, at once). */
+  parked: number;
   /** Restarted so often in a row that the sweeper decides (it quarantines a poison dossier). */
   leftToSweeper: number;
   /** Notices claimed by a sender of the previous process, given back (see ResumeOptions.soleSender). */
@@ -74,7 +76,15 @@ export interface ResumeOptions {
  */
 export async function resumeExecutions(deps: Deps, options: ResumeOptions = {}): Promise<ResumeResult> {
   const batchSize = options.batchSize ?? 50;
-  const r: ResumeResult = { watched: 0, resumed: 0, alive: 0, leftToSweeper: 0, releasedClaims: 0, errors: 0 };
+  const r: ResumeResult = {
+    watched: 0,
+    resumed: 0,
+    alive: 0,
+    parked: 0,
+    leftToSweeper: 0,
+    releasedClaims: 0,
+    errors: 0,
+  };
   if (options.soleSenderSince !== undefined) {
     const since = formatInstant(options.soleSenderSince);
     for (const n of await deps.store.notices.byStatus('pending')) {
@@ -92,9 +102,13 @@ export async function resumeExecutions(deps: Deps, options: ResumeOptions = {}):
     await Promise.all(
       watched.slice(i, i + batchSize).map(async (meta) => {
         try {
+          if (isParked(meta) && (meta.watchAt ?? '') > formatInstant(deps.now())) {
+            r.parked++;
+            return;
+          }
           const status = await deps.executions.status(meta.dossierId, meta.attempt);
           if (status === 'running') r.alive++;
-          else if (meta.failedRestarts >= deps.policy.operations.maxRestarts) r.leftToSweeper++;
+          else if (!isParked(meta) && meta.failedRestarts >= deps.policy.operations.maxRestarts) r.leftToSweeper++;
           else if (await restartExecution(deps, meta, deps.now(), { countFailure: false, was: status })) r.resumed++;
           else r.alive++;
         } catch (err) {
@@ -107,4 +121,9 @@ export async function resumeExecutions(deps: Deps, options: ResumeOptions = {}):
   }
   deps.logger.info('executions resumed', { ...r });
   return r;
+}
+
+/** The current attempt's execution ended parked (park.ts): not dead, its next start is due at its watch. */
+export function isParked(meta: Pick<DossierMeta, 'attempt' | 'parkedAttempt'>): boolean {
+  return meta.parkedAttempt === meta.attempt;
 }

@@ -6,7 +6,7 @@ import { BATCH_PARTITION, sendDueBatches } from './notices/batch.ts';
 import { digest } from './notices/digest.ts';
 import { notify } from './notices/notify.ts';
 import type { Deps } from './ports.ts';
-import { restartExecution } from './resume.ts';
+import { isParked, restartExecution } from './resume.ts';
 import { CLAIM_LEASE_MS, WATCH_SLACK_MS } from './timing.ts';
 import { nextWait } from './watch.ts';
 import { decide, noticeRecord } from './workflow/decide.ts';
@@ -17,6 +17,8 @@ export interface SweepResult {
   restarted: number;
   /** Executions past their watch that still run (a wait answered early): watched again later. */
   alive: number;
+  /** Parked dossiers whose next checkpoint comes soon: their next attempt started (park.ts). */
+  woken: number;
   /** Notices left pending after their window opened, and claims whose sender died, settled now. */
   resent: number;
   reclaimed: number;
@@ -36,6 +38,7 @@ export interface SweepResult {
 export const noRepairs = (): SweepResult => ({
   restarted: 0,
   alive: 0,
+  woken: 0,
   resent: 0,
   reclaimed: 0,
   overdueRepaired: 0,
@@ -96,6 +99,13 @@ export async function sweep(deps: Deps, graceMinutes = 15): Promise<SweepResult>
   ]);
   await each(watched, async (meta) => {
     const status = await deps.executions.status(meta.dossierId, meta.attempt);
+    if (isParked(meta)) {
+      // Parked until its next checkpoint, due in PARK_WAKE_LEAD_MS at most: started again now (not a failure),
+      // unless its execution is still ending (the next sweep starts it).
+      if (status !== 'running' && (await restartExecution(deps, meta, now, { countFailure: false, was: 'parked' })))
+        r.woken++;
+      return;
+    }
     if (status === 'running') {
       // The wait it announced was answered early: watched until its next open wait ends (or soon again).
       await deps.store.dossiers.extendWatch(

@@ -12,3 +12,9 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 
 /** A claim can be taken over a second after its lease: when a checkpoint looks again for a held notice. */
 export const TAKE_OVER_AFTER_MS = CLAIM_LEASE_MS + 1000;
+
+/**
+ * A parked dossier's execution is started again this long before its next checkpoint: two runs of the
+ * sweeper (every 15 minutes), so that one that fails leaves time for the next.
+ */
+export const PARK_WAKE_LEAD_MS = 30 * 60_000;

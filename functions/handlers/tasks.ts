@@ -7,6 +7,7 @@ import type { Deps } from '../app/ports.ts';
 import { sweep } from '../app/sweeper.ts';
 import { checkpoint } from '../app/workflow/checkpoint.ts';
 import { finalize } from '../app/workflow/finalize.ts';
+import { endStage } from '../app/workflow/park.ts';
 import { plan, startStage } from '../app/workflow/plan.ts';
 import { registerWait } from '../app/workflow/wait.ts';
 import { IdSchema } from '../schemas/events.ts';
@@ -41,9 +42,20 @@ export const makeRegisterWait = (rt: HandlerRuntime) =>
   taskHandler(
     rt,
     z
-      .object({ ...dossier, stepId: IdSchema, token: z.string().min(1), timeoutSeconds: z.number().int().positive() })
+      .object({
+        ...dossier,
+        stepId: IdSchema,
+        token: z.string().min(1),
+        timeoutSeconds: z.number().int().positive(),
+        // The steps of the stage waiting together (a stage parks when all their waits are long).
+        stageSteps: z.array(IdSchema).min(1).max(50).optional(),
+      })
       .strict(),
-    (deps, i) => registerWait(deps, i.dossierId, i.stepId, i.token, i.timeoutSeconds),
+    (deps, i) => registerWait(deps, i.dossierId, i.stepId, i.token, i.timeoutSeconds, i.stageSteps),
+  );
+export const makeEndStage = (rt: HandlerRuntime) =>
+  taskHandler(rt, z.object({ ...dossier, stage: z.number().int().min(0) }).strict(), (deps, i) =>
+    endStage(deps, i.dossierId, i.stage),
   );
 export const makeCheckpoint = (rt: HandlerRuntime) =>
   taskHandler(rt, z.object({ ...dossier, stepId: IdSchema }).strict(), (deps, i) =>
@@ -74,6 +86,7 @@ export const workflowTaskHandlers = (rt: HandlerRuntime) => ({
   PlanFunctionArn: makePlan(rt),
   StartStageFunctionArn: makeStartStage(rt),
   RegisterWaitFunctionArn: makeRegisterWait(rt),
+  EndStageFunctionArn: makeEndStage(rt),
   CheckpointFunctionArn: makeCheckpoint(rt),
   NotifyFunctionArn: makeNotify(rt),
   FinalizeFunctionArn: makeFinalize(rt),

@@ -12,6 +12,7 @@ const tasks = workflowTaskHandlers(awsRuntime);
 export const planHandler = tasks.PlanFunctionArn;
 export const startStageHandler = tasks.StartStageFunctionArn;
 export const registerWaitHandler = tasks.RegisterWaitFunctionArn;
+export const endStageHandler = tasks.EndStageFunctionArn;
 export const checkpointHandler = tasks.CheckpointFunctionArn;
 export const notifyHandler = tasks.NotifyFunctionArn;
 export const finalizeHandler = tasks.FinalizeFunctionArn;

@@ -79,9 +79,16 @@ export const PolicyFileSchema = z
       .object({
         /** Restarts in a row that die before a wait, after which the dossier is quarantined with its reason. */
         maxRestarts: z.number().int().min(0).max(20),
+        /**
+         * An execution whose open steps all wait longer than this ends (parked) and is started again from the
+         * store shortly before its next checkpoint (PARK_WAKE_LEAD_MS), or at once by an event of the dossier:
+         * fewer open executions (a quota on AWS, memory locally) for a few more state transitions per wait.
+         * null: never park. At least an hour, so that the sweeper's restart comes before the checkpoint.
+         */
+        parkAfterMinutes: z.number().int().min(60).max(100_000).nullable().default(null),
       })
       .strict()
-      .default({ maxRestarts: 3 }),
+      .default({ maxRestarts: 3, parkAfterMinutes: null }),
     /**
      * The provincial office (Văn phòng UBND tỉnh, docs/law.md §1): the last rung above a unit without a
      * parent, and the recipient of a notice that has no reachable recipient. Used once it is upserted.

@@ -93,6 +93,12 @@ export const DossierMetaSchema = DossierSnapshotSchema.extend({
   /** Per step, the instant by which its current wait calls again (ISO). */
   waits: z.record(z.string(), Iso),
   outcome: OutcomeRecordSchema.optional(),
+  /**
+   * The attempt whose execution ended parked (every open step waited long), and the instant of its next
+   * checkpoint: the sweeper starts the next attempt shortly before it (watchAt), an event of the dossier at once.
+   */
+  parkedAttempt: z.number().int().min(1).optional(),
+  parkedUntil: Iso.optional(),
   /** Set by the sweeper when the execution kept dying: the dossier is no longer restarted. */
   quarantine: z.object({ reason: z.string(), at: Iso, attempts: z.number().int() }).optional(),
 });

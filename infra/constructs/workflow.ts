@@ -32,7 +32,9 @@ export class DossierWorkflow extends Construct {
     const descriptions: Record<TaskFunction, string> = {
       PlanFunctionArn: 'dunghan: the stages of a dossier',
       StartStageFunctionArn: 'dunghan: open steps of a stage and their first checkpoint',
-      RegisterWaitFunctionArn: "dunghan: register a step's task token while the step is open",
+      RegisterWaitFunctionArn:
+        "dunghan: register a step's task token while the step is open; park a stage's long waits",
+      EndStageFunctionArn: "dunghan: a stage's waits ended: next stage, park the dossier or wait again",
       CheckpointFunctionArn: 'dunghan: apply the escalation policy at a checkpoint',
       NotifyFunctionArn: 'dunghan: send notices (SMS, escalation topic)',
       FinalizeFunctionArn: 'dunghan: record the outcome',
@@ -50,7 +52,7 @@ export class DossierWorkflow extends Construct {
       );
       fns[placeholder] = fn;
     }
-    // A wait answers itself when its step is already closed; Notify records a dunghan apology, which
+    // A wait answers itself when its step is already closed, and the stage's waits when it parks them; Notify records a dunghan apology, which
     // makes open steps re-check (SendTaskFailure Dunghan.Recheck).
     fns.RegisterWaitFunctionArn.bindTaskResponses(this.stateMachineArn);
     fns.NotifyFunctionArn.bindTaskResponses(this.stateMachineArn).bindNotifications(props.topic, props.senderId);

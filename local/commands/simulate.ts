@@ -109,7 +109,7 @@ export const simulateCommand = {
       `Indicator 2.1 (Decision 766), province: ${t.indicator21?.toFixed(2) ?? '-'} %, ${t.points?.toFixed(2) ?? '-'} of 20 points.`,
     );
     log(
-      `Engine: ${summary.execution.executions} executions, ${summary.execution.stateTransitions} state transitions, ${summary.execution.lambdaInvocations} Lambda invocations, ${summary.execution.failedExecutions} failed; ${summary.events} events, ${summary.rejectedEvents} refused.`,
+      `Engine: ${summary.execution.executions} executions (${summary.execution.parkedExecutions} ended parked at a long wait), ${summary.execution.stateTransitions} state transitions, ${summary.execution.lambdaInvocations} Lambda invocations, ${summary.execution.failedExecutions} failed; ${summary.events} events, ${summary.rejectedEvents} refused.`,
     );
     log('');
     log(

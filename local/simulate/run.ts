@@ -20,6 +20,8 @@ export interface SimulationOptions {
   deliveryFailureShare?: number;
   /** The SMS price per part, for the cost lines of the summary (USD). */
   smsUsdPerPart?: number;
+  /** Overrides the policy's `operations.parkAfterMinutes` (null: no execution parks). */
+  parkAfterMinutes?: number | null;
   onProgress?: (delivered: number, total: number, simulatedNow: number) => void;
   /** Called at the period's end with the stack, before it closes. */
   atEnd?: (stack: LocalStack) => Promise<void>;
@@ -67,7 +69,11 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     lines: workload.lines,
     until: workload.end,
     stack: {
-      policy: { ...policy, defaults: { ...policy.defaults, brand: province.brand } },
+      policy: {
+        ...policy,
+        defaults: { ...policy.defaults, brand: province.brand },
+      },
+      ...(options.parkAfterMinutes !== undefined ? { parkAfterMinutes: options.parkAfterMinutes } : {}),
       ...(options.deliveryFailureShare !== undefined ? { deliveryFailureShare: options.deliveryFailureShare } : {}),
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

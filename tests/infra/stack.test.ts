@@ -119,7 +119,7 @@ describe('the AWS stack', () => {
     const fns = ofType('AWS::Lambda::Function').filter(([, r]) =>
       String(r.Properties?.Description ?? '').startsWith('dunghan'),
     );
-    expect(fns).toHaveLength(10); // ingest, six task functions, sweeper, digest, delivery status
+    expect(fns).toHaveLength(11); // ingest, seven task functions, sweeper, digest, delivery status
     for (const [id, fn] of fns) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -226,7 +226,7 @@ describe('the AWS stack', () => {
     const [, filter] = ofType('AWS::Logs::MetricFilter')[0]!;
     expect(filter.Properties).toMatchObject({ FilterPattern: '{ $.message = "sweep: dossier quarantined" }' });
     expect(JSON.stringify(filter.Properties!.LogGroupName)).toContain('sweeperlogs');
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
   });
 
   it('logs SMS delivery statuses (role, 100 % of successes) and records them from a subscription on both log groups', () => {
@@ -290,6 +290,8 @@ describe('the AWS stack', () => {
       'index.startStageHandler': { write: false, answerTokens: false, start: false, publish: false },
       // answers a wait whose step closed
       'index.registerWaitHandler': { write: true, answerTokens: true, start: false, publish: false },
+      // Parks the dossier (a conditional write of its META); starts nothing: the sweeper or an event does.
+      'index.endStageHandler': { write: true, answerTokens: false, start: false, publish: false },
       'index.checkpointHandler': { write: true, answerTokens: false, start: false, publish: false },
       // an apology makes open steps re-check
       'index.notifyHandler': { write: true, answerTokens: true, start: false, publish: true },

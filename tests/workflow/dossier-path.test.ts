@@ -13,40 +13,57 @@ const THREE_STAGES: [string, string, string][][] = [
 ];
 
 describe('the dossier path on the local engines, in simulated time', () => {
-  it('runs three stages (two units in parallel in the middle) to an early result with no notice', async () => {
-    // Prepare
-    const events = [
-      ...PROVINCE,
-      received('HS-1', '2026-03-02T08:00:00+07:00', '10 working days', THREE_STAGES),
-      completed('HS-1', 'receive', '2026-03-02T09:00:00+07:00'),
-      completed('HS-1', 'tax', '2026-03-02T14:00:00+07:00'),
-      completed('HS-1', 'land', '2026-03-03T10:00:00+07:00'),
-      completed('HS-1', 'sign', '2026-03-03T15:00:00+07:00'),
-      event('HS-1', 'dossier.resolved', '2026-03-04T08:00:00+07:00'),
-    ];
-    // Act
-    const r = await replay({ lines: lines(events) });
-    // Assess
-    expect(r.notices).toEqual([]);
-    expect(r.rejected).toEqual([]);
-    const d = r.dossiers[0]!;
-    expect(d).toMatchObject({
-      dossierId: 'HS-1',
-      status: 'resolved',
-      outcome: 'early',
-      minutesLate: 0,
-      responsibleUnitId: null,
-    });
-    expect(d.steps.map((s) => [s.stepId, s.stage, s.handedOverAt, s.completedAt, s.result])).toEqual([
-      ['receive', 0, '2026-03-02T08:00:00+07:00', '2026-03-02T09:00:00+07:00', 'early'],
-      ['land', 1, '2026-03-02T09:00:00+07:00', '2026-03-03T10:00:00+07:00', 'early'],
-      ['tax', 1, '2026-03-02T09:00:00+07:00', '2026-03-02T14:00:00+07:00', 'early'],
-      ['sign', 2, '2026-03-03T10:00:00+07:00', '2026-03-03T15:00:00+07:00', 'early'],
-    ]);
-    expect(r.stats.executions).toBe(1);
-    // Cost: one state entered per step when no checkpoint is needed (target: at most 18).
-    expect(r.stats.stateTransitions).toBeLessThanOrEqual(18);
-  });
+  // AWS's default policy never parks; the embedded stack parks waits longer than two hours: same outcome.
+  it.each([
+    ['never parked', null],
+    ['parked at long waits', 120],
+  ] as const)(
+    'runs three stages (two units in parallel in the middle) to an early result with no notice, %s',
+    async (_, parkAfterMinutes) => {
+      // Prepare
+      const events = [
+        ...PROVINCE,
+        received('HS-1', '2026-03-02T08:00:00+07:00', '10 working days', THREE_STAGES),
+        completed('HS-1', 'receive', '2026-03-02T09:00:00+07:00'),
+        completed('HS-1', 'tax', '2026-03-02T14:00:00+07:00'),
+        completed('HS-1', 'land', '2026-03-03T10:00:00+07:00'),
+        completed('HS-1', 'sign', '2026-03-03T15:00:00+07:00'),
+        event('HS-1', 'dossier.resolved', '2026-03-04T08:00:00+07:00'),
+      ];
+      // Act
+      const r = await replay({ lines: lines(events), stack: { parkAfterMinutes } });
+      // Assess
+      expect(r.notices).toEqual([]);
+      expect(r.rejected).toEqual([]);
+      const d = r.dossiers[0]!;
+      expect(d).toMatchObject({
+        dossierId: 'HS-1',
+        status: 'resolved',
+        outcome: 'early',
+        minutesLate: 0,
+        responsibleUnitId: null,
+      });
+      expect(d.steps.map((s) => [s.stepId, s.stage, s.handedOverAt, s.completedAt, s.result])).toEqual([
+        ['receive', 0, '2026-03-02T08:00:00+07:00', '2026-03-02T09:00:00+07:00', 'early'],
+        ['land', 1, '2026-03-02T09:00:00+07:00', '2026-03-03T10:00:00+07:00', 'early'],
+        ['tax', 1, '2026-03-02T09:00:00+07:00', '2026-03-02T14:00:00+07:00', 'early'],
+        ['sign', 2, '2026-03-03T10:00:00+07:00', '2026-03-03T15:00:00+07:00', 'early'],
+      ]);
+      if (parkAfterMinutes === null) {
+        expect(r.stats.executions).toBe(1);
+        // Cost: one state entered per step when no checkpoint is needed (target: at most 18).
+        expect(r.stats.stateTransitions).toBeLessThanOrEqual(18);
+      } else {
+        // Every stage's waits are days long: the execution parks, and each event starts the next attempt.
+        expect(r.stats.parkedExecutions).toBeGreaterThan(0);
+        expect(r.stats).toMatchObject({
+          executions: 1 + r.stats.parkedExecutions,
+          openExecutions: 0,
+          failedExecutions: 0,
+        });
+      }
+    },
+  );
 
   it('warns the unit at its threshold, is overdue at the due instant to the minute, and names the unit at fault', async () => {
     const events = [

@@ -84,7 +84,7 @@ interface MonthResult {
   sweeps: SweepTotals;
   intakeRetries: number;
   deadExecutions: number;
-  /** Dossiers whose work is not finished (no outcome) and whose current execution is not running. */
+  /** Dossiers whose work is not finished (no outcome), whose current execution is not running nor parked. */
   orphans: string[];
   executions: number;
   ms: number;
@@ -149,7 +149,10 @@ async function month(withFaults: boolean): Promise<MonthResult> {
     for (let i = 0; i < DOSSIERS; i++) {
       const meta = await store.dossiers.get(`F-${String(i).padStart(3, '0')}`);
       if (!meta || meta.outcome) continue;
-      if ((await stack.executions.status(meta.dossierId, meta.attempt)) !== 'running') orphans.push(meta.dossierId);
+      // Parked (its execution ended at a long wait) and watched: the sweeper starts it before its checkpoint.
+      const parked = meta.parkedAttempt === meta.attempt && meta.watchAt !== undefined;
+      if (!parked && (await stack.executions.status(meta.dossierId, meta.attempt)) !== 'running')
+        orphans.push(meta.dossierId);
     }
     return {
       notices,

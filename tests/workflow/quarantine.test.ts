@@ -17,7 +17,8 @@ describe('the sweeper gives up on a poison dossier', () => {
 
   it('restarts it three times, then quarantines it with the reason, visible in GET /dossiers/{id}', async () => {
     const start = parseInstant('2026-03-02T08:00:00+07:00');
-    stack = await startLocalStack({ simulatedStart: start });
+    // Never parked: the count of attempts is the subject here (a parked attempt's wake is not a failure).
+    stack = await startLocalStack({ simulatedStart: start, parkAfterMinutes: null });
     const errors: string[] = [];
     const logError = stack.deps.logger.error.bind(stack.deps.logger);
     stack.deps.logger.error = (message: string, ...rest: Record<string, unknown>[]) => {

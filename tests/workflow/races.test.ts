@@ -32,7 +32,12 @@ describe('races and redelivery', () => {
       expect(d.steps[0]!.completedAt, d.dossierId).toBe(expected.get(d.dossierId));
       expect(d.status, d.dossierId).toBe('processed');
     }
-    expect(r.stats).toMatchObject({ executions: 1000, openExecutions: 0, failedExecutions: 0 });
+    // One execution per dossier, and one more after each that parked at a long wait.
+    expect(r.stats).toMatchObject({
+      executions: 1000 + r.stats.parkedExecutions,
+      openExecutions: 0,
+      failedExecutions: 0,
+    });
     // A warning is sent only when the completion came after the checkpoint, and never twice.
     const ids = r.notices.map((n) => n.noticeId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -66,6 +71,8 @@ describe('races and redelivery', () => {
     expect(shuffled.rejected.filter((x) => x.eventId === null)).toHaveLength(
       3 * clean.rejected.filter((x) => x.eventId === null).length,
     );
-    expect(shuffled.stats.executions).toBe(clean.stats.executions);
+    // Parking depends on when events come (an event wakes a parked dossier at once): not counted.
+    const lives = (r: typeof clean) => r.stats.executions - r.stats.parkedExecutions;
+    expect(lives(shuffled)).toBe(lives(clean));
   });
 });

@@ -52,6 +52,7 @@ describe('resume at start', () => {
         watched: 3,
         resumed: 2,
         alive: 0,
+        parked: 0,
         leftToSweeper: 1,
         releasedClaims: 1,
         errors: 0,

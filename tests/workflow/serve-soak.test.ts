@@ -170,15 +170,17 @@ it('kill -9 three times under load: no 2xx event lost, each due notice sent once
     );
     expect([...warnings.keys()].filter((id) => !warned.has(id))).toEqual([]);
 
-    // 3. Every open dossier is under watch, none quarantined, and each had its execution at the stop.
+    // 3. Every open dossier is under watch, none quarantined, and each had its execution at the stop, or had
+    // parked it at a long wait (the sweeper starts the next one before its checkpoint).
     const metas = await Promise.all(dossierIds.map((id) => store.dossiers.get(id)));
     const open = metas.filter((m) => m?.open);
     expect(open.filter((m) => m!.watchAt === undefined || m!.quarantine !== undefined)).toEqual([]);
-    expect(runningAtStop).toBe(open.length);
+    const parked = open.filter((m) => m!.parkedAttempt === m!.attempt);
+    expect(runningAtStop).toBe(open.length - parked.length);
 
     console.log(
       `soak: ${plan.length} events accepted (answers ${JSON.stringify(answers)}), ${KILLS} kills; ${resumed.join('; ')}; ` +
-        `${open.length} dossiers open at the end, ${runningAtStop} executions; ${sent.length} notices sent ` +
+        `${open.length} dossiers open at the end, ${runningAtStop} executions, ${parked.length} parked; ${sent.length} notices sent ` +
         `(${warned.size} step warnings), each once; ${(Date.now() - wall0) / 1000} s`,
     );
   } finally {

@@ -88,7 +88,8 @@ describe('dunghan serve stops', () => {
     expect(alive(s.servingPid)).toBe(false);
     expect(said(s)).toEqual([
       expect.stringMatching(/^dunghan serving on /),
-      'dunghan: SIGTERM: stopping (1 requests under way, 20 executions open)',
+      // Fewer than the 20 dossiers' executions: those whose waits are all long have parked.
+      expect.stringMatching(/^dunghan: SIGTERM: stopping \(1 requests under way, \d+ executions open\)$/),
       expect.stringMatching(
         /^dunghan: stopped in \d+ ms; requests still under way were cut off \(clients send them again: events are idempotent\)$/,
       ),

@@ -13,6 +13,7 @@ describe('workflow wiring', () => {
     const states = taskStates();
     expect(states.map((s) => s.stateName).sort()).toEqual([
       'Checkpoint',
+      'EndStage',
       'Finalize',
       'Notify',
       'Plan',

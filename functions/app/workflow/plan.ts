@@ -1,4 +1,7 @@
+import type { DossierState } from '../../core/dossier.ts';
 import { checkpointSeconds, policyFor } from '../../core/policy.ts';
+import type { DossierEvent } from '../../schemas/events.ts';
+import type { NoticeRecord } from '../../schemas/records.ts';
 import { loadDossier, loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { decide } from './decide.ts';
@@ -8,20 +11,33 @@ import { decide } from './decide.ts';
  * of truth) and return ids and numbers only: nothing personal enters execution history.
  */
 
-/** Plan: the stages to run, in order. */
+/** Plan: the stages to run, in order, from the first with a step still open (an execution started again skips the rest). */
 export async function plan(deps: Deps, dossierId: string): Promise<{ stages: number[] }> {
   const { state } = await loadDossier(deps, dossierId);
-  return { stages: [...new Set(state.steps.map((s) => s.stage))] };
+  const stages = [...new Set(state.steps.map((s) => s.stage))];
+  const first = stages.findIndex((stage) => state.steps.some((s) => s.stage === stage && s.completedAt === null));
+  return { stages: first === -1 ? [] : stages.slice(first) };
+}
+
+export interface StageWaits {
+  /** The stage's open steps, each with the seconds until its next checkpoint. */
+  steps: { stepId: string; timeoutSeconds: number }[];
+  /** Their ids, handed to each step's wait (a stage parks when all its waits are long). */
+  stepIds: string[];
 }
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
-export async function startStage(
+export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<StageWaits> {
+  return stageWaits(deps, await loadDossierWithNotices(deps, dossierId), stage);
+}
+
+/** The open steps of a stage and the seconds to each one's next checkpoint, as of now. */
+export async function stageWaits(
   deps: Deps,
-  dossierId: string,
+  // The notices come with the events (one read of the partition: loadDossierWithNotices), needed or not.
+  { notices, ...dossier }: { state: DossierState; events: DossierEvent[]; notices: NoticeRecord[] },
   stage: number,
-): Promise<{ steps: { stepId: string; timeoutSeconds: number }[] }> {
-  // The notices come with the events (one read of the partition), needed or not.
-  const { notices, ...dossier } = await loadDossierWithNotices(deps, dossierId);
+): Promise<StageWaits> {
   const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -46,5 +62,5 @@ export async function startStage(
     }
     steps.push({ stepId: s.stepId, timeoutSeconds: checkpointSeconds(next, now, settings) });
   }
-  return { steps };
+  return { steps, stepIds: steps.map((s) => s.stepId) };
 }
