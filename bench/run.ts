@@ -5,6 +5,7 @@ const BENCHES = [
   'cost',
   'differential',
   'dvcqg',
+  'profile',
   'replay',
   'report',
   'serve-load',

@@ -1,7 +1,8 @@
 /**
  * `dunghan simulate` at scale: wall time and peak memory (max RSS) of a whole season, outputs written.
  *
- *   npm run bench -- simulate [days] [perDay]      (default 30 days x 4000: a Đắk Lắk month)
+ *   npm run bench -- simulate [days] [perDay] [--park-after-minutes M|off]
+ *                                                  (default 30 days x 4000: a Đắk Lắk month; parking as the stack's)
  *
  * The goal for the month: under 5 minutes and under 2 GB on a 2-core machine. Benches run with a
  * 16 GB heap ceiling (package.json), as `dunghan` does on a machine with 22 GB or more: V8's default
@@ -11,8 +12,10 @@ import { dayFromIsoDate, startOfDay } from '../functions/core/instant.ts';
 import { SIMULATION_DEFAULTS } from '../local/commands/simulate.ts';
 import { simulate } from '../local/simulate/run.ts';
 
-const days = Number(process.argv[3] ?? 30);
-const perDay = Number(process.argv[4] ?? 4000);
+const args = process.argv.slice(3);
+const parkArg = args.indexOf('--park-after-minutes');
+const park = parkArg < 0 ? undefined : args[parkArg + 1] === 'off' ? null : Number(args[parkArg + 1]);
+const [days, perDay] = [Number(args[0] ?? 30), Number(args[1] ?? 4000)];
 const started = process.hrtime.bigint();
 let lastReport = started;
 const { summary } = await simulate({
@@ -21,6 +24,7 @@ const { summary } = await simulate({
   perDay,
   seed: SIMULATION_DEFAULTS.seed,
   out: 'out/bench-simulate',
+  ...(park !== undefined ? { parkAfterMinutes: park } : {}),
   onProgress(delivered, total) {
     const now = process.hrtime.bigint();
     if (now - lastReport < 30_000_000_000n) return;
@@ -48,6 +52,9 @@ console.log(
     openOverdue: t.openOverdue,
     notices: summary.notices.byKind,
     failedExecutions: s.failedExecutions,
+    executions: s.executions,
+    parkedExecutions: s.parkedExecutions,
+    openExecutionsAtEnd: s.openExecutions,
     perDossier: {
       stateTransitions: +(s.stateTransitions / summary.dossiers).toFixed(2),
       lambdaInvocations: +(s.lambdaInvocations / summary.dossiers).toFixed(2),

@@ -359,8 +359,13 @@ function forgetUnitReadsOnWrite(store: DynamoStore, deps: Deps): void {
   };
 }
 
-/** The embedded stack parks executions after this many minutes of waiting, unless told otherwise. */
-export const LOCAL_PARK_AFTER_MINUTES = 120;
+/**
+ * The embedded stack parks executions whose waits are all longer than a day, unless told otherwise: overnight,
+ * weekend and holiday waits, most of a dossier's life. Measured on `simulate 3 1000` (2026-12-02, 2-core
+ * machine): never 52.5 s and 645 MB max RSS; after a day 53.7 s and 454 MB; after 2 hours 77.3 s and 408 MB
+ * (each restart costs Plan, StartStage, RegisterWait and EndStage).
+ */
+export const LOCAL_PARK_AFTER_MINUTES = 24 * 60;
 
 /**
  * The policy with the stack's parking: parked dossiers are started again by the sweeper, twice within the

@@ -7,7 +7,7 @@ import { completed, lines, PROVINCE, received } from '../support/events.ts';
 
 // Parking (functions/app/workflow/park.ts): an execution whose waits are all long ends, the store says when
 // its next checkpoint is due, and the sweeper or an event starts the next attempt. On the real engine, store
-// and handlers, in simulated time.
+// and handlers, in simulated time, parking waits over two hours (the embedded stack's default is a day).
 const AT = '2026-03-02T08:00:00+07:00';
 const start = parseInstant(AT);
 // Two parallel steps of 3 and 2 working days: every wait is hours or days long.
@@ -29,7 +29,7 @@ const post = async (s: LocalStack, body: unknown) =>
   (await s.request('POST', '/events', JSON.stringify(body))).statusCode;
 
 async function parkedStack(): Promise<LocalStack> {
-  const s = await startLocalStack({ simulatedStart: start - 1000 });
+  const s = await startLocalStack({ simulatedStart: start - 1000, parkAfterMinutes: 120 });
   for (const u of PROVINCE) expect(await post(s, u)).toBe(202);
   expect(await post(s, received('P-1', AT, '10 working days', PARALLEL))).toBe(202);
   await s.time!.settle();
@@ -81,7 +81,7 @@ describe('parking', () => {
     ];
     const until = start + 20 * DAY_MS;
     const never = await replay({ lines: lines(events), until, stack: { parkAfterMinutes: null } });
-    const parked = await replay({ lines: lines(events), until });
+    const parked = await replay({ lines: lines(events), until, stack: { parkAfterMinutes: 120 } });
     expect(parked.stats.parkedExecutions).toBeGreaterThan(0);
     expect(never.stats.parkedExecutions).toBe(0);
     expect(parked.dossiers).toEqual(never.dossiers);
