@@ -31,6 +31,7 @@
  */
 
 import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
+import { UNIT_CACHE_MS } from '../functions/app/timing.ts';
 import { DAY_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
@@ -218,7 +219,11 @@ const observe = (s: LocalStack) => {
 };
 
 const started = process.hrtime.bigint();
-const result = await replay({ lines, stack: { observe, parkAfterMinutes: PARK_AFTER_MINUTES } });
+// Unit reads kept as a Lambda keeps them (functions/main/aws.ts), not for the whole run as the embedded stack does.
+const result = await replay({
+  lines,
+  stack: { observe, parkAfterMinutes: PARK_AFTER_MINUTES, unitCacheMs: UNIT_CACHE_MS },
+});
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const s = result.stats;
 const timing = stack!.executions.handlerTiming!;

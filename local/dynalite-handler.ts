@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import { cacheExpressionParses } from './dynalite-expressions.ts';
 
 /**
  * dynalite without a socket: the DynamoDB client's request handler hands each request to dynalite's
@@ -173,6 +174,7 @@ function cacheActiveTables(store: DynaliteStore): { forget(): void } {
 export function inProcessDynalite(
   options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {},
 ): InProcessDynalite {
+  cacheExpressionParses();
   const store = db.create({ ...options });
   closeIteratorsOfStreams(store.db);
   const tables = cacheActiveTables(store);

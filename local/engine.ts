@@ -5,6 +5,8 @@ import { executionName } from '../functions/app/execution-name.ts';
 import type { ExecutionStatus, Executions } from '../functions/app/ports.ts';
 import { DOSSIER_PATH_ASL, substitute, TASK_FUNCTIONS, type TaskFunction, taskStates } from '../workflows/index.ts';
 import type { LocalTaskTokens } from './tokens.ts';
+// Scalar paths without a stack trace each: see the module.
+import './jsonpath-scalars.ts';
 
 /** A Lambda handler as the local engine calls it (a middy handler takes the abort signal's options too). */
 // biome-ignore lint/suspicious/noExplicitAny: each task's handler takes its own payload type.

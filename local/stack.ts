@@ -38,6 +38,11 @@ export interface LocalStackOptions {
   /** Keep the local table in this folder (LevelDB) instead of memory. */
   dataPath?: string;
   /**
+   * How long a unit read is kept: by default until a unit is written (this process holds the store);
+   * the cost bench gives Lambda's UNIT_CACHE_MS, to count the reads AWS would make.
+   */
+  unitCacheMs?: number;
+  /**
    * Called once when the stack is up, before any event: tests and benches attach their observers
    * (execution event log, handler timing, store middleware). Off by default.
    */
@@ -154,7 +159,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     logger,
     unitCache: new Map(),
     unitList: null,
+    // This process holds the store (below: every unit write forgets the reads), so a read stays good.
+    unitCacheMs: options.unitCacheMs ?? Number.POSITIVE_INFINITY,
   };
+  forgetUnitReadsOnWrite(local.store, deps);
   // The same handlers as the Lambda functions, on this stack's adapters.
   const runtime: HandlerRuntime = { logger, deps: () => deps };
   const lambdas: Record<TaskFunction, LocalLambda> = workflowTaskHandlers(runtime);
@@ -331,6 +339,24 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 5));
   }
   return true;
+}
+
+/**
+ * One process holds the local store (dynalite in process; a data folder is locked to it), so every unit
+ * write goes through its UnitStore, whoever calls it (the intake, a bench, a test): each forgets the
+ * stack's unit reads, which can then be kept until a write rather than for UNIT_CACHE_MS.
+ */
+function forgetUnitReadsOnWrite(store: DynamoStore, deps: Deps): void {
+  const units = store.units;
+  const upsert = units.upsert.bind(units);
+  units.upsert = async (unit) => {
+    try {
+      return await upsert(unit);
+    } finally {
+      deps.unitCache.delete(unit.unitId);
+      deps.unitList = null;
+    }
+  };
 }
 
 /**

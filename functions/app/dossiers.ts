@@ -1,14 +1,16 @@
 import { type DossierState, foldDossier } from '../core/dossier.ts';
 import type { UnitRef } from '../core/policy.ts';
 import { type DossierEvent, parseEvent } from '../schemas/events.ts';
-import type { Unit } from '../schemas/records.ts';
+import type { NoticeRecord, StoredEvent, Unit } from '../schemas/records.ts';
 import { DossierNotFoundError, StoredDataError } from './errors.ts';
 import type { Deps } from './ports.ts';
-import { UNIT_CACHE_MS } from './timing.ts';
 
 /** The events of a dossier, parsed again by the contract's schemas. */
 export async function dossierEvents(deps: Deps, dossierId: string): Promise<DossierEvent[]> {
-  const stored = await deps.store.events.ofDossier(dossierId);
+  return parseStored(dossierId, await deps.store.events.ofDossier(dossierId));
+}
+
+function parseStored(dossierId: string, stored: StoredEvent[]): DossierEvent[] {
   return stored.map((s) => {
     const parsed = parseEvent(JSON.parse(s.body), 'stored');
     if (!parsed.ok || parsed.event.type === 'unit.upserted') {
@@ -23,19 +25,35 @@ export async function loadDossier(
   deps: Deps,
   dossierId: string,
 ): Promise<{ state: DossierState; events: DossierEvent[] }> {
-  const events = await dossierEvents(deps, dossierId);
+  return folded(deps, dossierId, await dossierEvents(deps, dossierId));
+}
+
+/** The folded state of a dossier and its notices, from one read of its partition. */
+export async function loadDossierWithNotices(
+  deps: Deps,
+  dossierId: string,
+): Promise<{ state: DossierState; events: DossierEvent[]; notices: NoticeRecord[] }> {
+  const read = await deps.store.events.ofDossierWithNotices(dossierId);
+  return { ...folded(deps, dossierId, parseStored(dossierId, read.events)), notices: read.notices };
+}
+
+function folded(
+  deps: Deps,
+  dossierId: string,
+  events: DossierEvent[],
+): { state: DossierState; events: DossierEvent[] } {
   const state = foldDossier(deps.calendar, events);
   if (!state) throw new DossierNotFoundError(`dossier ${dossierId} has not been received`);
   return { state, events };
 }
 
-/** A unit, from the store or read in the last UNIT_CACHE_MS. */
+/** A unit, from the store or read in the last `deps.unitCacheMs`. */
 export async function cachedUnit(deps: Deps, unitId: string): Promise<Unit | null> {
   const now = deps.now();
   const hit = deps.unitCache.get(unitId);
   if (hit && hit.until > now) return hit.unit;
   const unit = await deps.store.units.get(unitId);
-  deps.unitCache.set(unitId, { unit, until: now + UNIT_CACHE_MS });
+  deps.unitCache.set(unitId, { unit, until: now + deps.unitCacheMs });
   return unit;
 }
 

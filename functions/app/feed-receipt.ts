@@ -7,7 +7,6 @@ import type { DvcqgSnapshot } from '../schemas/dvcqg.ts';
 import type { FeedState, Finding, Unit } from '../schemas/records.ts';
 import { pathFor } from './intake-checks.ts';
 import type { Deps } from './ports.ts';
-import { UNIT_CACHE_MS } from './timing.ts';
 
 /**
  * The feed's units and a dossier's first receipt (docs/law.md §7): which known unit a feed text names,
@@ -27,7 +26,7 @@ const directories = new WeakMap<Unit[], UnitDirectory>();
 export async function feedUnits(deps: Deps): Promise<FeedUnits> {
   const now = deps.now();
   if (!deps.unitList || deps.unitList.until <= now)
-    deps.unitList = { units: await deps.store.units.list(), until: now + UNIT_CACHE_MS };
+    deps.unitList = { units: await deps.store.units.list(), until: now + deps.unitCacheMs };
   const { units } = deps.unitList;
   let directory = directories.get(units);
   if (!directory) {

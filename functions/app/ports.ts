@@ -31,6 +31,8 @@ import type {
 export interface EventStore {
   put(partition: { dossierId: string } | { unitId: string }, event: StoredEvent): Promise<PutEventResult>;
   ofDossier(dossierId: string): Promise<StoredEvent[]>;
+  /** The events and the notices of a dossier, in one read of its partition. */
+  ofDossierWithNotices(dossierId: string): Promise<{ events: StoredEvent[]; notices: NoticeRecord[] }>;
 }
 
 /** Dossier snapshots, with the workflow's task tokens and the watch of its execution. */
@@ -231,4 +233,10 @@ export interface Deps {
   unitCache: Map<string, { unit: Unit | null; until: Instant }>;
   /** Every unit, read recently (the feed's name lookups); emptied when a unit is upserted. */
   unitList: { units: Unit[]; until: Instant } | null;
+  /**
+   * How long a unit read (unitCache, unitList) is reused. Where other processes write units (Lambda),
+   * a bound (UNIT_CACHE_MS); where this process holds the store and forgets its reads at every unit
+   * write (the embedded stack), Infinity.
+   */
+  unitCacheMs: number;
 }

@@ -12,10 +12,23 @@ export function normaliseMobile(raw: string): PhoneCheck {
   return { ok: true, e164: phone.number };
 }
 
-/** Whether the text is a valid phone number at all (Vietnamese by default), mobile or not. */
+/**
+ * Whether the text is a valid phone number at all (Vietnamese by default), mobile or not. The events
+ * schema asks it of the applicant's number each time a dossier's stored events are parsed again (every
+ * task of its workflow): the answers for the numbers seen last are kept (a pure function of the text).
+ */
 export function isPhoneNumber(raw: string): boolean {
-  return parsePhoneNumberFromString(raw, 'VN')?.isValid() ?? false;
+  let valid = validity.get(raw);
+  if (valid === undefined) {
+    valid = parsePhoneNumberFromString(raw, 'VN')?.isValid() ?? false;
+    if (validity.size >= KEPT_ANSWERS) validity.clear();
+    validity.set(raw, valid);
+  }
+  return valid;
 }
+const validity = new Map<string, boolean>();
+/** About the open dossiers of a busy month; past it the memory starts again empty. */
+const KEPT_ANSWERS = 50_000;
 
 /** "+84 9xx xxx 123": enough to recognise, not enough to call. */
 export function maskPhone(e164: string): string {

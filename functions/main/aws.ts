@@ -7,6 +7,7 @@ import { DynamoStore } from '../adapters/dynamodb/store.ts';
 import { SfnCallbacks, SfnExecutions } from '../adapters/sfn.ts';
 import { SnsNotifier } from '../adapters/sns.ts';
 import type { Deps } from '../app/ports.ts';
+import { UNIT_CACHE_MS } from '../app/timing.ts';
 import type { HandlerRuntime } from '../handlers/runtime.ts';
 import { loadCalendar, loadCatalogue, loadFeedSettings, loadPolicy } from '../reference/data.ts';
 import { describeZodError } from '../schemas/errors.ts';
@@ -66,6 +67,7 @@ export function awsDeps(): Deps {
     logger,
     unitCache: new Map(),
     unitList: null,
+    unitCacheMs: UNIT_CACHE_MS,
   };
   deps = built;
   return built;

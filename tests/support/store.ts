@@ -1,5 +1,6 @@
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoStore } from '../../functions/adapters/dynamodb/store.ts';
+import type { NoticeRecord } from '../../functions/schemas/records.ts';
 
 /** Every item of the store's table as JSON, sorted by key: a picture to compare before and after. */
 export async function scanTable(store: DynamoStore): Promise<string[]> {
@@ -26,4 +27,23 @@ function canonical(value: unknown): unknown {
       .sort()
       .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
   );
+}
+
+/** A pending step warning of a dossier, as a checkpoint writes one, dated `at` (ISO at +07:00). */
+export function pendingNotice(dossierId: string, noticeId: string, at: string, version = 0): NoticeRecord {
+  return {
+    noticeId,
+    dossierId,
+    kind: 'step.warning',
+    rung: null,
+    stepId: 'a',
+    unitId: 'xa',
+    subjectUnitId: 'xa',
+    audience: 'unit',
+    dueAt: at,
+    sendAfter: at,
+    version,
+    createdAt: at,
+    status: 'pending',
+  };
 }

@@ -5,9 +5,9 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { key } from '../../functions/adapters/dynamodb/table.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
-import type { NoticeRecord } from '../../functions/schemas/records.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { PROVINCE, received } from '../support/events.ts';
+import { pendingNotice } from '../support/store.ts';
 
 // The start of an embedded stack on a data folder that a previous process left: its executions died with
 // it, the store holds the truth. Real time, the real store and engine, one process at a time.
@@ -17,21 +17,7 @@ afterAll(() => rmSync(data, { recursive: true, force: true }));
 const post = async (stack: LocalStack, body: unknown) =>
   (await stack.request('POST', '/events', JSON.stringify(body))).statusCode;
 const AT = '2026-03-02T08:00:00+07:00';
-const notice = (dossierId: string, noticeId: string): NoticeRecord => ({
-  noticeId,
-  dossierId,
-  kind: 'step.warning',
-  rung: null,
-  stepId: 'a',
-  unitId: 'xa',
-  subjectUnitId: 'xa',
-  audience: 'unit',
-  dueAt: AT,
-  sendAfter: AT,
-  version: 0,
-  createdAt: AT,
-  status: 'pending',
-});
+const notice = (dossierId: string, noticeId: string) => pendingNotice(dossierId, noticeId, AT);
 
 describe('resume at start', () => {
   it('starts again every watched dossier’s execution once, and gives back the claims of the dead process', async () => {

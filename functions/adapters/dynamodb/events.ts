@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventStore } from '../../app/ports.ts';
-import { type PutEventResult, type StoredEvent, StoredEventSchema } from '../../schemas/records.ts';
+import {
+  type NoticeRecord,
+  NoticeRecordSchema,
+  type PutEventResult,
+  type StoredEvent,
+  StoredEventSchema,
+} from '../../schemas/records.ts';
 import { isConditionFailed, parseItem, type TableClient } from './client.ts';
 import { key } from './table.ts';
 
@@ -51,6 +57,26 @@ export class DynamoEventStore implements EventStore {
       ExpressionAttributeValues: { ':pk': key.dossier(dossierId).pk, ':sk': 'EVENT#' },
     });
     return items.map((i) => parseItem(StoredEventSchema, i));
+  }
+
+  /**
+   * The events and the notices of a dossier with one query of its partition (sort keys EVENT# < FEED <
+   * META < NOTICE#): a task that needs both pays one read, not two. Other items of the partition are
+   * left aside; each item kept is parsed by its record schema.
+   */
+  async ofDossierWithNotices(dossierId: string): Promise<{ events: StoredEvent[]; notices: NoticeRecord[] }> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk >= :sk',
+      ExpressionAttributeValues: { ':pk': key.dossier(dossierId).pk, ':sk': 'EVENT#' },
+    });
+    const events: StoredEvent[] = [];
+    const notices: NoticeRecord[] = [];
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('EVENT#')) events.push(parseItem(StoredEventSchema, item));
+      else if (sk.startsWith('NOTICE#')) notices.push(parseItem(NoticeRecordSchema, item));
+    }
+    return { events, notices };
   }
 
   /** 'claimed' now, 'ours' (an earlier delivery of this same event claimed it) or 'other'. */

@@ -1,6 +1,6 @@
 import { formatInstant } from '../../core/instant.ts';
 import { checkpointSeconds, policyFor } from '../../core/policy.ts';
-import { loadDossier } from '../dossiers.ts';
+import { loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { TAKE_OVER_AFTER_MS } from '../timing.ts';
 import { decide, noticeRecord } from './decide.ts';
@@ -14,7 +14,7 @@ export async function checkpoint(
   dossierId: string,
   stepId: string,
 ): Promise<{ completed: boolean; notices: string[]; timeoutSeconds: number }> {
-  const dossier = await loadDossier(deps, dossierId);
+  const { notices, ...dossier } = await loadDossierWithNotices(deps, dossierId);
   const { state } = dossier;
   const now = deps.now();
   const settings = policyFor(deps.policy, state.procedureCode);
@@ -22,7 +22,7 @@ export async function checkpoint(
   if (!step || step.completedAt !== null || state.finishedAt !== null)
     return { completed: true, notices: [], timeoutSeconds: 1 };
   const decision = await decide(deps, dossier, stepId, now, settings);
-  const existing = new Map((await deps.store.notices.ofDossier(dossierId)).map((n) => [n.noticeId, n]));
+  const existing = new Map(notices.map((n) => [n.noticeId, n]));
   const ready: string[] = [];
   let nextAt = decision.nextAt;
   for (const n of decision.due) {

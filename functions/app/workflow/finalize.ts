@@ -1,11 +1,11 @@
 import { controlSheet } from '../../core/control-sheet.ts';
 import { formatInstant } from '../../core/instant.ts';
-import { loadDossier } from '../dossiers.ts';
+import { loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 
 /** The outcome, recorded when the path ends; notices still waiting for their window are cancelled. */
 export async function finalize(deps: Deps, dossierId: string): Promise<{ outcome: string | null }> {
-  const { state } = await loadDossier(deps, dossierId);
+  const { state, notices } = await loadDossierWithNotices(deps, dossierId);
   const now = deps.now();
   const sheet = controlSheet(deps.calendar, state, now);
   await deps.store.dossiers.recordOutcome(dossierId, {
@@ -14,7 +14,7 @@ export async function finalize(deps: Deps, dossierId: string): Promise<{ outcome
     responsibleUnitId: sheet.responsibleUnitId,
     finalizedAt: formatInstant(now),
   });
-  for (const n of await deps.store.notices.ofDossier(dossierId)) {
+  for (const n of notices) {
     if (n.status === 'pending')
       await deps.store.notices.settle(dossierId, n.noticeId, {
         status: 'cancelled',

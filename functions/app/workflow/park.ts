@@ -1,6 +1,6 @@
 import { formatInstant, type Instant, MINUTE_MS, parseInstant } from '../../core/instant.ts';
 import type { DossierMeta } from '../../schemas/records.ts';
-import { loadDossier } from '../dossiers.ts';
+import { loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { PARK_WAKE_LEAD_MS, WATCH_SLACK_MS } from '../timing.ts';
 import { stageWaits } from './plan.ts';
@@ -65,7 +65,7 @@ export async function endStage(
   dossierId: string,
   stage: number,
 ): Promise<{ next: 'done' | 'park' | 'wait' }> {
-  const dossier = await loadDossier(deps, dossierId);
+  const dossier = await loadDossierWithNotices(deps, dossierId);
   const { steps } = await stageWaits(deps, dossier, stage);
   if (steps.length === 0) return { next: 'done' };
   const after = parkAfterMs(deps);

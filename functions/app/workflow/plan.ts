@@ -1,7 +1,8 @@
 import type { DossierState } from '../../core/dossier.ts';
 import { checkpointSeconds, policyFor } from '../../core/policy.ts';
 import type { DossierEvent } from '../../schemas/events.ts';
-import { loadDossier } from '../dossiers.ts';
+import type { NoticeRecord } from '../../schemas/records.ts';
+import { loadDossier, loadDossierWithNotices } from '../dossiers.ts';
 import type { Deps } from '../ports.ts';
 import { decide } from './decide.ts';
 
@@ -27,13 +28,14 @@ export interface StageWaits {
 
 /** Start a stage: its open steps, each with the seconds until its first checkpoint. */
 export async function startStage(deps: Deps, dossierId: string, stage: number): Promise<StageWaits> {
-  return stageWaits(deps, await loadDossier(deps, dossierId), stage);
+  return stageWaits(deps, await loadDossierWithNotices(deps, dossierId), stage);
 }
 
 /** The open steps of a stage and the seconds to each one's next checkpoint, as of now. */
 export async function stageWaits(
   deps: Deps,
-  dossier: { state: DossierState; events: DossierEvent[] },
+  // The notices come with the events (one read of the partition: loadDossierWithNotices), needed or not.
+  { notices, ...dossier }: { state: DossierState; events: DossierEvent[]; notices: NoticeRecord[] },
   stage: number,
 ): Promise<StageWaits> {
   const { state } = dossier;
@@ -45,7 +47,7 @@ export async function stageWaits(
       : [];
   // Notices of the dossier written by an earlier stage's checkpoint and still waiting for their window:
   // this stage's first checkpoint sends them when it opens.
-  const written = open.length === 0 ? [] : await deps.store.notices.ofDossier(dossier.state.dossierId);
+  const written = open.length === 0 ? [] : notices;
   const waiting = written.filter((n) => n.status === 'pending');
   const known = new Set(written.map((n) => n.noticeId));
   const steps = [];
