@@ -1,24 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
 import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
 import { type ResumeOptions, type ResumeResult, resumeExecutions } from '../functions/app/resume.ts';
-import { noRepairs, type SweepResult } from '../functions/app/sweeper.ts';
 import { PARK_WAKE_LEAD_MS } from '../functions/app/timing.ts';
-import { DAY_MS, dayOf, MINUTE_MS, startOfDay } from '../functions/core/instant.ts';
+import { MINUTE_MS } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
-import { makeDeliveryStatus } from '../functions/handlers/delivery.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
-import { makeDigest, makeSweep, workflowTaskHandlers } from '../functions/handlers/tasks.ts';
+import { workflowTaskHandlers } from '../functions/handlers/tasks.ts';
 import { loadCalendar, loadCatalogue, loadFeedSettings, loadPolicy } from '../functions/reference/data.ts';
 import type { PolicyFile } from '../functions/schemas/policy.ts';
 import type { TaskFunction } from '../workflows/index.ts';
 import { apiGatewayEvent } from './api-event.ts';
-import { deliveryLogEvent } from './delivery-log.ts';
 import { startLocalStore } from './dynamo.ts';
 import { LocalExecutions, type LocalLambda } from './engine.ts';
-import { Outbox, type SimulatedStatus } from './outbox.ts';
+import { Outbox } from './outbox.ts';
+import { LocalSchedules, lambdaContext, type SweepTotals } from './schedules.ts';
 import { SimulatedTime } from './simulated-time.ts';
 import { LocalTaskTokens } from './tokens.ts';
 
@@ -118,10 +116,7 @@ export interface LocalStack {
   close(options?: { graceMs?: number; processEnds?: boolean }): Promise<boolean>;
 }
 
-export type SweepTotals = SweepResult & { runs: number; failedRuns: number };
-
-/** How long after an SMS its delivery status is logged (SNS's dwell time is seconds). */
-const DELIVERY_LOG_DELAY_MS = 5_000;
+export type { SweepTotals } from './schedules.ts';
 
 /**
  * The embedded stack: dynalite in process, the workflow on aws-local-stepfunctions with every Task
@@ -132,12 +127,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const local = await startLocalStore(options.dataPath ? { path: options.dataPath } : {});
   const logger = new Logger({ serviceName: 'dunghan-local', logLevel: options.logLevel ?? 'SILENT' });
   const tokens = new LocalTaskTokens();
-  const statusReports: SimulatedStatus[] = [];
   const outbox = new Outbox({
     ...(options.outboxFile ? { file: options.outboxFile } : {}),
     print: options.printOutbox ?? false,
     ...(options.deliveryFailureShare !== undefined
-      ? { statuses: { failureShare: options.deliveryFailureShare, report: (s) => statusReports.push(s) } }
+      ? { statuses: { failureShare: options.deliveryFailureShare, report: (s) => schedules.report(s) } }
       : {}),
   });
   let clock: SimulatedTime | null = null;
@@ -169,84 +163,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.wrapTask)
     for (const fn of Object.keys(lambdas) as TaskFunction[]) lambdas[fn] = options.wrapTask(fn, lambdas[fn]);
   const executions = new LocalExecutions(lambdas, tokens, logger);
-  let scheduledRunning = 0;
   let resuming = 0;
   // Installed after dynalite and the table are up, so that their set-up runs on real timers.
   if (options.simulatedStart !== undefined) {
     clock = new SimulatedTime(options.simulatedStart, {
-      busy: () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning,
+      busy: () => local.store.table.stats.inFlight + executions.inFlight + schedules.running,
     });
   }
   const startedAt = now();
-  // The schedules of the cloud (EventBridge Scheduler, infra/constructs/schedules.ts), on this stack's
-  // clock: the daily digest, and the sweeper every 15 minutes. A failed run is retried twice, a minute
-  // apart, as the schedules' targets are (retryAttempts: 2).
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  let closing = false;
-  const runScheduled = (name: string, run: () => Promise<unknown>, retriesLeft: number, then: () => void) => {
-    scheduledRunning++;
-    run()
-      .then(() => then())
-      .catch((err: unknown) => {
-        logger.error(`${name} failed`, { error: (err as Error).name });
-        if (retriesLeft > 0) later(MINUTE_MS, () => runScheduled(name, run, retriesLeft - 1, then));
-        else then();
-      })
-      .finally(() => scheduledRunning--);
-  };
-  const later = (ms: number, fn: () => void) => {
-    if (closing) return;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  };
-  const digestHandler = makeDigest(runtime);
-  const scheduleDigest = () => {
-    const at = now();
-    let next = startOfDay(dayOf(at)) + deps.policy.defaults.digestAt * MINUTE_MS;
-    if (next <= at) next += DAY_MS;
-    later(next - at, () =>
-      runScheduled('digest', () => digestHandler({}, scheduledContext('digest')), 2, scheduleDigest),
-    );
-  };
-  scheduleDigest();
-  const sweepHandler = makeSweep(runtime);
-  const sweeps: SweepTotals = {
-    runs: 0,
-    failedRuns: 0,
-    ...noRepairs(),
-  };
-  const sweepEvery = (options.sweepEveryMinutes ?? 15) * MINUTE_MS;
-  const sweepOnce = async () => {
-    sweeps.runs++;
-    try {
-      const r = await sweepHandler({}, scheduledContext('sweep'));
-      for (const k of Object.keys(r) as (keyof SweepResult)[]) sweeps[k] += r[k];
-    } catch (err) {
-      sweeps.failedRuns++;
-      throw err;
-    }
-  };
-  const scheduleSweep = () =>
-    later(sweepEvery - (now() % sweepEvery), () => runScheduled('sweep', sweepOnce, 2, scheduleSweep));
-  if (sweepEvery > 0) scheduleSweep();
-  // SNS logs a message's delivery status seconds after it is sent; the same handler reads the lines.
-  const deliveryHandler = makeDeliveryStatus(runtime);
-  const reportStatuses = () => {
-    if (statusReports.length === 0) return;
-    const lines = statusReports.splice(0);
-    later(DELIVERY_LOG_DELAY_MS, () =>
-      runScheduled(
-        'delivery-status', // The raw subscription event: the handler's parser decodes awslogs.data (typed as decoded).
-        () => deliveryHandler(deliveryLogEvent(lines) as never, scheduledContext('delivery')),
-        2,
-        () => {},
-      ),
-    );
-  };
-  outbox.onDeliver = reportStatuses;
+  // After the clock: their timers are the clock's.
+  const schedules = new LocalSchedules(runtime, deps, logger, options.sweepEveryMinutes ?? 15);
+  const { sweeps } = schedules;
+  outbox.onDeliver = schedules.flushStatuses;
   const apiHandler = makeApiHandler(runtime);
   let requests = 0;
   const invokeApi = (event: APIGatewayProxyEvent) => apiHandler(event, lambdaContext('api', ++requests));
@@ -280,7 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resuming++;
       try {
         return await resumeExecutions(deps, {
-          stopping: () => closing || (resumeOptions?.stopping?.() ?? false),
+          stopping: () => schedules.isClosed || (resumeOptions?.stopping?.() ?? false),
           // One process holds the store (dynalite's data folder is locked): older claims are its predecessor's.
           soleSenderSince: startedAt,
           // A batch reaches its waits (a few task calls each) before the next starts: requests keep their pace.
@@ -294,10 +222,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     },
     async close(closeOptions = {}) {
-      closing = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      const busy = () => local.store.table.stats.inFlight + executions.inFlight + scheduledRunning + resuming;
+      schedules.close();
+      const busy = () => local.store.table.stats.inFlight + executions.inFlight + schedules.running + resuming;
       let idle = true;
       if (clock) {
         executions.stop();
@@ -306,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clock.uninstall();
       } else {
         // A sweep or digest under way, and the tasks under way, finish first: their sends are settled.
-        idle = await until(() => scheduledRunning === 0, closeOptions.graceMs ?? 5_000);
+        idle = await until(() => schedules.running === 0, closeOptions.graceMs ?? 5_000);
         if (closeOptions.processEnds) executions.refuseTasks();
         else {
           executions.stop();
@@ -322,14 +248,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   options.observe?.(stack);
   return stack;
 }
-
-/** The Lambda context the local runtime hands its handlers (Powertools puts the request id in each log line). */
-function lambdaContext(functionName: string, request: number): Context {
-  return { functionName: `dunghan-local-${functionName}`, awsRequestId: `local-${functionName}-${request}` } as Context;
-}
-
-let scheduledRuns = 0;
-const scheduledContext = (name: string) => lambdaContext(name, ++scheduledRuns);
 
 /** Resolves true once `done()` holds, false when `ms` passed first (polled on real timers). */
 async function until(done: () => boolean, ms: number): Promise<boolean> {
