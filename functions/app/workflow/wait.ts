@@ -1,7 +1,7 @@
 import { formatInstant } from '../../core/instant.ts';
 import type { Deps } from '../ports.ts';
 import { WATCH_SLACK_MS } from '../timing.ts';
-import { parkAfterMs, parkStageIfAllLong } from './park.ts';
+import { parkStageIfAllLong } from './park.ts';
 
 /**
  * A step's wait begins: register its task token, only while the step is open. When the completion is
@@ -27,8 +27,7 @@ export async function registerWait(
     await deps.callbacks.succeed(token, { completed: true });
     return { registered: false, parked: false };
   }
-  const after = parkAfterMs(deps);
-  const long = timeoutSeconds !== undefined && after !== null && timeoutSeconds * 1000 > after;
-  const parked = long && (await parkStageIfAllLong(deps, meta, stepId, stageSteps, now));
+  // Its own wait, just written in `waits`, is one of the stage's: parked only if it is long too.
+  const parked = timeoutSeconds !== undefined && (await parkStageIfAllLong(deps, meta, stepId, stageSteps, now));
   return { registered: true, parked };
 }
