@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { cacheExpressionParses } from './dynalite-expressions.ts';
+import { type IndexedStore, keysOnlyIndexes } from './dynalite-indexes.ts';
 
 /**
  * dynalite without a socket: the DynamoDB client's request handler hands each request to dynalite's
@@ -177,6 +178,7 @@ export function inProcessDynalite(
   cacheExpressionParses();
   const store = db.create({ ...options });
   closeIteratorsOfStreams(store.db);
+  keysOnlyIndexes(store as unknown as IndexedStore);
   const tables = cacheActiveTables(store);
   let requestSeq = 0;
   /** One request as dynalite's listener serves it once the HTTP layer is parsed: status and JSON. */

@@ -10,14 +10,35 @@ export async function dossierEvents(deps: Deps, dossierId: string): Promise<Doss
   return parseStored(dossierId, await deps.store.events.ofDossier(dossierId));
 }
 
+/**
+ * Parsed stored events by body. An event is written once and its body never changes, so its parse is the
+ * same every time: a dossier's tasks read its partition again and again (a warm Lambda as much as the
+ * embedded stack), and parsing each body by the contract's schemas was about 5 % of a season's CPU. The
+ * events kept are frozen (a caller that changed one would change it for the next); the oldest go first.
+ */
+const parsedBodies = new Map<string, DossierEvent>();
+const PARSED_BODIES_KEPT = 20_000;
+
 function parseStored(dossierId: string, stored: StoredEvent[]): DossierEvent[] {
   return stored.map((s) => {
+    const kept = parsedBodies.get(s.body);
+    if (kept) return kept;
     const parsed = parseEvent(JSON.parse(s.body), 'stored');
     if (!parsed.ok || parsed.event.type === 'unit.upserted') {
       throw new StoredDataError(`stored event ${s.eventId} of dossier ${dossierId} does not parse`);
     }
+    if (parsedBodies.size >= PARSED_BODIES_KEPT) parsedBodies.delete(parsedBodies.keys().next().value!);
+    parsedBodies.set(s.body, deepFreeze(parsed.event));
     return parsed.event;
   });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The folded state of a dossier; throws DossierNotFoundError when it was never received. */

@@ -12,7 +12,7 @@ import { WATCH_SLACK_MS } from './timing.ts';
 /**
  * Moves the dossier's META to the next attempt (conditional: one writer wins; the dead execution's
  * tokens are cleared, so no callback goes to it), then starts `<dossierId>+r<n>` with the same ids-only
- * input; it re-plans from the store. False: another writer moved the attempt first. A start that fails
+ * input; it re-plans from the store. False: another writer moved the attempt elsewhere first. A start that fails
  * leaves the new attempt "missing", and the next sweep tries again.
  */
 export async function restartExecution(
@@ -28,7 +28,13 @@ export async function restartExecution(
     watchAt: formatInstant(now + WATCH_SLACK_MS),
     countFailure: options.countFailure,
   });
-  if (!moved) return false;
+  if (!moved) {
+    // Another writer may have made this very write (a sweep beside this one, or our own write whose answer
+    // was lost): the attempt is then as much ours to start. A start by name is idempotent (the same
+    // execution, 'exists'), so the attempt never waits a sweep for a writer that died before its start.
+    const current = await deps.store.dossiers.get(meta.dossierId);
+    if (current?.attempt !== attempt || current.quarantine || !current.open) return false;
+  }
   deps.logger.info('execution restarted', { dossierId: meta.dossierId, attempt, was: options.was });
   await deps.executions.start(meta.dossierId, attempt);
   return true;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { key } from '../../functions/adapters/dynamodb/table.ts';
+import { restartExecution } from '../../functions/app/resume.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { PROVINCE, received } from '../support/events.ts';
@@ -86,6 +87,37 @@ describe('resume at start', () => {
       expect((await stack.store.dossiers.get('R-9'))?.failedRestarts).toBe(1);
       // Conditional on the attempt it moves from: a second writer from the same attempt loses.
       expect(await watch(2, false)).toBe(false);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('a restart whose very write another writer made first still starts that attempt, once', async () => {
+    const stack = await startLocalStack({ parkAfterMinutes: null });
+    try {
+      for (const u of PROVINCE) expect(await post(stack, u)).toBe(202);
+      expect(await post(stack, received('R-7', AT, '10 working days', [[['a', 'xa', '2 working days']]]))).toBe(202);
+      while (stack.tokens.size < 1) await new Promise((r) => setTimeout(r, 10));
+      expect(stack.executions.abort('R-7')).toBe(true);
+      // The other writer (a sweep beside this one, or this write's own lost answer) moved R-7 to attempt 2
+      // and died before its start: this restart meets its condition failed.
+      const { dossiers } = stack.deps.store;
+      const watch = dossiers.watchExecution.bind(dossiers);
+      dossiers.watchExecution = async (id, w) => (await watch(id, w)) && false;
+      const now = Date.now();
+      expect(
+        await restartExecution(stack.deps, { dossierId: 'R-7', attempt: 1 }, now, { countFailure: true, was: 'ended' }),
+      ).toBe(true);
+      expect(await stack.executions.status('R-7', 2)).toBe('running');
+      // A writer that moved it elsewhere (attempt 3 from 2) wins: this one, from 1, starts nothing.
+      dossiers.watchExecution = watch;
+      expect(
+        await dossiers.watchExecution('R-7', { attempt: 3, fromAttempt: 2, watchAt: formatInstant(now + 60_000) }),
+      ).toBe(true);
+      expect(
+        await restartExecution(stack.deps, { dossierId: 'R-7', attempt: 1 }, now, { countFailure: true, was: 'ended' }),
+      ).toBe(false);
+      expect(stack.stats().executions).toBe(2);
     } finally {
       await stack.close();
     }
