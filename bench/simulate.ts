@@ -19,6 +19,8 @@ const [days, perDay] = [Number(args[0] ?? 30), Number(args[1] ?? 4000)];
 const table = args.includes('--table') ? (args[args.indexOf('--table') + 1] as 'disk' | 'memory') : undefined;
 const started = process.hrtime.bigint();
 let lastReport = started;
+let firedInstants = 0;
+let deliveredEvents = 0;
 const { summary } = await simulate({
   start: startOfDay(dayFromIsoDate(SIMULATION_DEFAULTS.start)),
   days,
@@ -27,7 +29,12 @@ const { summary } = await simulate({
   out: 'out/bench-simulate',
   ...(park !== undefined ? { parkAfterMinutes: park } : {}),
   ...(table ? { table } : {}),
+  async atEnd(stack) {
+    firedInstants = stack.time?.firedInstants ?? 0;
+  },
   onProgress(delivered, total) {
+    // Called before each delivery with the count so far, and once at the end with the total of the lines.
+    if (delivered < total) deliveredEvents = delivered + 1;
     const now = process.hrtime.bigint();
     if (now - lastReport < 30_000_000_000n) return;
     lastReport = now;
@@ -58,6 +65,9 @@ console.log(
     executions: s.executions,
     parkedExecutions: s.parkedExecutions,
     openExecutionsAtEnd: s.openExecutions,
+    // The serial steps of the run: each event delivered, each instant at which timers fired (settled one by one).
+    serialSteps: { eventsDelivered: deliveredEvents, timerInstants: firedInstants },
+    lambdaInvocationsPerSerialStep: +(s.lambdaInvocations / (deliveredEvents + firedInstants)).toFixed(2),
     perDossier: {
       stateTransitions: +(s.stateTransitions / summary.dossiers).toFixed(2),
       lambdaInvocations: +(s.lambdaInvocations / summary.dossiers).toFixed(2),

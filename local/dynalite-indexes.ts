@@ -5,14 +5,15 @@ import { Readable } from 'node:stream';
  * dynalite keeps, as DynamoDB does, a whole copy of an item in every index whose projection is ALL, and
  * rewrites each copy at every write of the item: a dossier's META is in five indexes. In one process that
  * was 8 % of a season's CPU (its updateIndexes, `npm run bench -- profile cpu simulate 3 2000`) and most of
- * the table's memory. Here an index holds only its entries' keys (the index's and the table's), and a read
- * of the index takes each item from the table as it is now: the same items (projection ALL), in the
- * index's order, counted as read from the index (ReturnConsumedCapacity as before). An entry whose item
- * has since gone, or moved in that index (its index key changed), is skipped: its new entry, if any,
- * answers in its own place. On AWS an index is eventually consistent and may return either.
+ * the table's memory. Here an index (all but the one below) holds only its entries' keys (the index's and
+ * the table's), and a read of the index takes each item from the table as it is now: the same items
+ * (projection ALL), in the index's order, counted as read from the index (ReturnConsumedCapacity as
+ * before). An entry whose item has since gone, or moved in that index (its index key changed), is skipped:
+ * its new entry, if any, answers in its own place. On AWS an index is eventually consistent and may return
+ * either.
  *
- * Measured 2026-12-02 (docs/scale.md): a dossier just received takes 5.9 KB of table, not 14.3; a read of
- * a whole index costs one lookup per item (GET /reports/units over 30,000 dossiers: 1.24 s, not 0.80 s).
+ * Measured 2026-12-02 (docs/scale.md, `profile heap 2000`): a dossier just received takes 7.9 KB of table,
+ * not 14.3 (5.9 KB with no whole copies at all).
  * A data folder written before (whole copies in its indexes) is read the same way: a copy holds its keys.
  */
 
@@ -46,6 +47,13 @@ export interface IndexedStore {
   getTable(name: string, checkStatus: boolean, cb: (err: Error | null, table?: TableDescription) => void): void;
 }
 type Callback = (err?: Error | null) => void;
+
+/**
+ * The index the reports read whole (a province's month of receipts at a time) keeps whole copies: through keys,
+ * GET /reports/units over 30,000 dossiers took 1.30 s against 0.80 s from copies (medians of 5, 2026-12-02). Its
+ * key never changes after the receipt, so a write of a dossier rewrites this one copy, not five.
+ */
+const WHOLE_COPIES = new Set(['byReceipt']);
 
 interface DynaliteDb {
   createKey(item: Item, table: TableDescription, keySchema?: KeySchemaElement[]): string;
@@ -111,7 +119,8 @@ function updateIndexesKeysOnly(
     for (const index of indexes) {
       const indexKeys = index.KeySchema.map((k) => k.AttributeName);
       const names = [...new Set([...indexKeys, ...tableKeys])];
-      const entry = item ? pieces(item, names) : undefined;
+      const copies = WHOLE_COPIES.has(index.IndexName) && index.Projection.ProjectionType === 'ALL';
+      const entry = item && pieces(item, names) ? (copies ? item : pieces(item, names)) : undefined;
       const key = entry ? db.createIndexKey(entry, table, index.KeySchema) : null;
       const old = existing && pieces(existing, indexKeys) ? db.createIndexKey(existing, table, index.KeySchema) : null;
       const indexDb = store.getIndexDb(indexType, table.TableName, index.IndexName);
@@ -119,7 +128,7 @@ function updateIndexesKeysOnly(
         deletes.push(
           () => new Promise((resolve, reject) => indexDb.del(old, (err) => (err ? reject(err) : resolve()))),
         );
-      if (key !== null && key !== old)
+      if (key !== null && (key !== old || copies))
         puts.push(
           () => new Promise((resolve, reject) => indexDb.put(key, entry, (err) => (err ? reject(err) : resolve()))),
         );
@@ -175,7 +184,7 @@ export function keysOnlyIndexes(store: IndexedStore): void {
   const getIndexDb = store.getIndexDb.bind(store);
   store.getIndexDb = (indexType, tableName, indexName) => {
     const sub = getIndexDb(indexType, tableName, indexName);
-    if (sub.dunghanKeysOnly) return sub;
+    if (sub.dunghanKeysOnly || WHOLE_COPIES.has(indexName)) return sub;
     const entries = sub.createValueStream.bind(sub);
     sub.createValueStream = (options) =>
       Readable.from(itemsOf(store, entries(options), tableName, indexName), { objectMode: true });

@@ -14,6 +14,11 @@ export interface Activity {
 }
 
 export class SimulatedTime {
+  /**
+   * The instants at which timers fired, each settled before the next: the steps of the simulation that run one
+   * after another (what runs within one may interleave; docs/scale.md, "Sharding the replay").
+   */
+  firedInstants = 0;
   private readonly clock: ReturnType<typeof install>;
 
   constructor(
@@ -48,6 +53,7 @@ export class SimulatedTime {
       const next = this.nextTimerAt();
       if (next === null || next > target) break;
       this.fireDue(next);
+      this.firedInstants++;
       await this.settle();
     }
     if (target > this.clock.now) this.moveTo(target);

@@ -1,4 +1,4 @@
-import { dayOf, formatInstant, type Instant, isoDateOf, MINUTE_MS, startOfDay } from '../../core/instant.ts';
+import { DAY_MS, dayOf, formatInstant, type Instant, isoDateOf, MINUTE_MS, startOfDay } from '../../core/instant.ts';
 import { composeNotice } from '../../core/messages.ts';
 import { encodeSms } from '../../core/sms.ts';
 import type { PolicySettings } from '../../schemas/policy.ts';
@@ -20,16 +20,31 @@ import { claim, claimable, sendAndSettle } from './sender.ts';
 export const BATCH_PARTITION = 'BATCH-';
 const member = (n: Pick<NoticeRecord, 'dossierId' | 'noticeId'>) => `${n.dossierId}|${n.noticeId}`;
 
-/** Joins the escalation to its batch; the batch's id. */
+/**
+ * Joins the escalation to its batch; the batch's id. A notice taken over from a sender that died (its claim
+ * gone stale) may be in a batch already: that sender, or one before it, joined one and died before recording
+ * it. Each window's batch since the notice's opening (the last day at most) is looked at first, so that the
+ * notice is in one batch only.
+ */
 export async function joinBatch(deps: Deps, notice: NoticeRecord, now: Instant, settings: PolicySettings) {
   const windowMs = settings.batchMinutes * MINUTE_MS;
-  for (let start = now - ((now - startOfDay(dayOf(now))) % windowMs); ; start += windowMs) {
+  const windowOf = (t: Instant) => t - ((t - startOfDay(dayOf(t))) % windowMs);
+  const batchKey = (start: Instant) => {
     const day = isoDateOf(dayOf(start));
     const hhmm = formatInstant(start).slice(11, 16).replace(':', '');
+    return { dossierId: `${BATCH_PARTITION}${day}`, noticeId: `batch/${notice.unitId}/r${notice.rung}/${day}T${hhmm}` };
+  };
+  if (notice.status === 'sending') {
+    const opened = Math.max(Date.parse(notice.sendAfter), now - DAY_MS);
+    for (let start = windowOf(opened); start <= now; start += windowMs) {
+      const k = batchKey(start);
+      if ((await deps.store.notices.get(k.dossierId, k.noticeId))?.members?.includes(member(notice))) return k.noticeId;
+    }
+  }
+  for (let start = windowOf(now); ; start += windowMs) {
     const sendAfter = deps.calendar.nextWorkingInstant(start + windowMs);
     const batch: NoticeRecord = {
-      noticeId: `batch/${notice.unitId}/r${notice.rung}/${day}T${hhmm}`,
-      dossierId: `${BATCH_PARTITION}${day}`,
+      ...batchKey(start),
       kind: 'head.escalation',
       rung: notice.rung,
       stepId: null,
