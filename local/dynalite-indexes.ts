@@ -120,7 +120,8 @@ function updateIndexesKeysOnly(
       const indexKeys = index.KeySchema.map((k) => k.AttributeName);
       const names = [...new Set([...indexKeys, ...tableKeys])];
       const copies = WHOLE_COPIES.has(index.IndexName) && index.Projection.ProjectionType === 'ALL';
-      const entry = item && pieces(item, names) ? (copies ? item : pieces(item, names)) : undefined;
+      const keys = item ? pieces(item, names) : undefined;
+      const entry = keys && copies ? item : keys;
       const key = entry ? db.createIndexKey(entry, table, index.KeySchema) : null;
       const old = existing && pieces(existing, indexKeys) ? db.createIndexKey(existing, table, index.KeySchema) : null;
       const indexDb = store.getIndexDb(indexType, table.TableName, index.IndexName);

@@ -12,8 +12,8 @@ import { WATCH_SLACK_MS } from './timing.ts';
 /**
  * Moves the dossier's META to the next attempt (conditional: one writer wins; the dead execution's
  * tokens are cleared, so no callback goes to it), then starts `<dossierId>+r<n>` with the same ids-only
- * input; it re-plans from the store. False: another writer moved the attempt elsewhere first. A start that fails
- * leaves the new attempt "missing", and the next sweep tries again.
+ * input; it re-plans from the store. False: another writer moved the attempt elsewhere first. A start that
+ * fails leaves the new attempt "missing", and the next sweep tries again.
  */
 export async function restartExecution(
   deps: Deps,
