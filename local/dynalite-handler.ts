@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { cacheExpressionParses } from './dynalite-expressions.ts';
 import { type IndexedStore, keysOnlyIndexes } from './dynalite-indexes.ts';
+import { type DynaliteKeyFunctions, keepKeyHashes } from './dynalite-keys.ts';
 
 /**
  * dynalite without a socket: the DynamoDB client's request handler hands each request to dynalite's
@@ -176,6 +177,7 @@ export function inProcessDynalite(
   options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {},
 ): InProcessDynalite {
   cacheExpressionParses();
+  keepKeyHashes(db as unknown as DynaliteKeyFunctions);
   const store = db.create({ ...options });
   closeIteratorsOfStreams(store.db);
   keysOnlyIndexes(store as unknown as IndexedStore);
