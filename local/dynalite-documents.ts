@@ -148,7 +148,9 @@ export function sendDocumentsInProcess(client: DynamoDBDocumentClient, dynalite:
         marshallValue,
         command.shape.inputKeyNodes as Record<string, KeyNodes>,
       );
-      const { statusCode, requestId, body } = await dynalite.call(command.operation, JSON.stringify(input));
+      // A fresh object (the marshalled values are new, the rest is copied by dynalite's type checks): no
+      // JSON text in between. Our requests hold JSON values only (no undefined: removeUndefinedValues).
+      const { statusCode, requestId, body } = await dynalite.call(command.operation, input as Record<string, unknown>);
       if (statusCode !== 200) throw serviceException(statusCode, requestId, body);
       const output = processKeysInObj(
         body,

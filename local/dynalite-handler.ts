@@ -99,10 +99,14 @@ function operation(name: string) {
 }
 
 export interface InProcessDynalite {
-  /** An operation by name with its JSON request body: dynalite's status, a request id and its answer. */
+  /**
+   * An operation by name with its request: JSON text, or the request's JSON values themselves, handed
+   * over (dynalite's type checks build their own copy of every container, as the parse of the text
+   * would). dynalite's status, a request id and its answer.
+   */
   call(
     operation: string,
-    body: string,
+    body: string | Record<string, unknown>,
   ): Promise<{ statusCode: number; requestId: string; body: Record<string, unknown> }>;
   handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
   updateHttpClientConfig(): void;
@@ -184,19 +188,27 @@ export function inProcessDynalite(
   const tables = cacheActiveTables(store);
   let requestSeq = 0;
   /** One request as dynalite's listener serves it once the HTTP layer is parsed: status and JSON. */
-  const call = (name: string, text: string): Promise<{ statusCode: number; data: unknown }> => {
+  const call = (
+    name: string,
+    request: string | Record<string, unknown>,
+  ): Promise<{ statusCode: number; data: unknown }> => {
     if (!OPERATIONS.has(name))
       return Promise.resolve({
         statusCode: 400,
         data: { __type: 'com.amazon.coral.service#UnknownOperationException' },
       });
-    if (!text)
+    if (!request)
       return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return Promise.resolve({ statusCode: 400, data: { __type: 'com.amazon.coral.service#SerializationException' } });
+    let data: unknown = request;
+    if (typeof request === 'string') {
+      try {
+        data = JSON.parse(request);
+      } catch {
+        return Promise.resolve({
+          statusCode: 400,
+          data: { __type: 'com.amazon.coral.service#SerializationException' },
+        });
+      }
     }
     const { action, validation } = operation(name);
     if (TABLE_CHANGES.has(name)) tables.forget();
@@ -218,10 +230,10 @@ export function inProcessDynalite(
     });
   };
   return {
-    call: async (name, text) => {
+    call: async (name, request) => {
       // dynalite builds every answer afresh (items are decoded from the store per call), so it is
       // handed over as is: the caller copies what it keeps (unmarshalling builds new objects).
-      const { statusCode, data } = await call(name, text);
+      const { statusCode, data } = await call(name, request);
       return { statusCode, requestId: `local-${++requestSeq}`, body: data as Record<string, unknown> };
     },
     async handle(request) {
