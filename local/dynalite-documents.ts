@@ -149,7 +149,8 @@ export function sendDocumentsInProcess(client: DynamoDBDocumentClient, dynalite:
         command.shape.inputKeyNodes as Record<string, KeyNodes>,
       );
       // A fresh object (the marshalled values are new, the rest is copied by dynalite's type checks): no
-      // JSON text in between. Our requests hold JSON values only (no undefined: removeUndefinedValues).
+      // JSON text in between. A top-level undefined (a first page's ExclusiveStartKey) is dropped by those
+      // checks as by JSON; marshalled values hold none (removeUndefinedValues), nor do our other fields.
       const { statusCode, requestId, body } = await dynalite.call(command.operation, input as Record<string, unknown>);
       if (statusCode !== 200) throw serviceException(statusCode, requestId, body);
       const output = processKeysInObj(
