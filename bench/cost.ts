@@ -19,24 +19,21 @@
  *   DynamoDB is a network hop away, so a conservative figure is also given: measured x 3.5 plus 10 ms
  *   per store call. Cold starts are not counted.
  * - DynamoDB: ReturnConsumedCapacity from dynalite (item sizes rounded to 4 KB reads, eventually
- *   consistent at half a unit, 1 KB writes); a write refused by its condition is charged 1 WRU. dynalite
- *   does not count index writes, so they are counted here from each item's images before and after the
- *   write (the last image this bench saw, and the Put's item or the Update's ALL_NEW): per index
- *   (projection ALL) an item entering, leaving or changing in place costs one write, a changed index
- *   key two (a delete and a put), each the size of the item in 1 KB units, as DynamoDB bills them.
+ *   consistent at half a unit, 1 KB writes), plus the index writes dynalite does not count, priced from
+ *   each item's images as DynamoDB bills them (bench/capacity.ts).
  * - SNS: one Publish per SMS and one per topic copy, as the policy's channels send them (warnings to
  *   the topic and the morning digest, capped and batched SMS to heads). SMS fees are per message part,
  *   reported by kind and channel (local/sms-usage.ts) and priced only at a --sms-usd-per-part the user
  *   gives (the price for Vietnam was not verified).
  */
 
-import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.ts';
 import { UNIT_CACHE_MS } from '../functions/app/timing.ts';
 import { DAY_MS, formatInstant, parseInstant } from '../functions/core/instant.ts';
 import { loadCalendar } from '../functions/reference/data.ts';
 import { replay } from '../local/replay.ts';
 import { formatSmsUsage, smsUsage } from '../local/sms-usage.ts';
 import type { LocalStack } from '../local/stack.ts';
+import { type CapacityMeter, meterCapacity } from './capacity.ts';
 import { landWorkload, UNITS_AT } from './workload.ts';
 
 // List prices, ap-southeast-1 (Singapore), USD. Written from AWS pricing pages as remembered on
@@ -99,26 +96,8 @@ const openDays: number[] = [];
 const executionDaysByDossier = new Map<string, number>();
 /** State transitions per simulated minute: checkpoints wake together at window openings (07:01). */
 const transitionsByMinute = new Map<number, number>();
-const capacity = { rru: 0, wru: 0, indexWru: 0, refusedWrites: 0 };
-/** The last image of every item written (the table starts empty), to price its index writes. */
-const images = new Map<string, Record<string, unknown> | null>();
-const indexWrites = (
-  before: Record<string, unknown> | null | undefined,
-  after: Record<string, unknown> | null,
-): number => {
-  let writes = 0;
-  for (const i of TABLE_KEYS.indexes) {
-    const keyOf = (item: Record<string, unknown> | null | undefined) =>
-      item && item[i.partitionKey.name] !== undefined && item[i.sortKey.name] !== undefined
-        ? `${String(item[i.partitionKey.name])}\u0000${String(item[i.sortKey.name])}`
-        : null;
-    const [was, is] = [keyOf(before), keyOf(after)];
-    if (was !== null && is !== null) writes += was === is ? 1 : 2;
-    else if (was !== null || is !== null) writes += 1;
-  }
-  return writes;
-};
 let stack: LocalStack | undefined;
+let capacity: CapacityMeter | undefined;
 const observe = (s: LocalStack) => {
   stack = s;
   s.executions.handlerTiming = { invocations: 0, ms: 0, billedMs: 0 };
@@ -163,59 +142,7 @@ const observe = (s: LocalStack) => {
       ingest.billedMs += Math.max(1, Math.ceil(ms));
     }
   };
-  s.store.table.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      type Attr = string | { S?: string } | undefined;
-      const input = args.input as {
-        ReturnConsumedCapacity?: string;
-        ReturnValues?: string;
-        Key?: Record<string, Attr>;
-        Item?: Record<string, Attr>;
-      };
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const command = context.commandName ?? '';
-      const isRead = /^(GetItem|Query|Scan|BatchGetItem)Command$/.test(command);
-      // Marshalled ({ S: … }) or not, depending on where the document client's marshalling runs.
-      const text = (a: Attr) => (typeof a === 'string' ? a : (a?.S ?? ''));
-      const itemKey = `${text((input.Key ?? input.Item)?.pk)}|${text((input.Key ?? input.Item)?.sk)}`;
-      // The new image of an update, asked for when the store did not ask for it itself (and then hidden).
-      const askedNew =
-        command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE');
-      if (askedNew) input.ReturnValues = 'ALL_NEW';
-      try {
-        const result = await next(args);
-        const output = result.output as {
-          ConsumedCapacity?: { CapacityUnits?: number };
-          Attributes?: Record<string, unknown>;
-        };
-        const units = output.ConsumedCapacity?.CapacityUnits ?? 0;
-        if (isRead) capacity.rru += units;
-        else {
-          capacity.wru += units;
-          const after =
-            command === 'PutItemCommand'
-              ? (input.Item as Record<string, unknown>)
-              : command === 'UpdateItemCommand'
-                ? (output.Attributes ?? null)
-                : command === 'DeleteItemCommand'
-                  ? null
-                  : undefined;
-          if (after === undefined) throw new Error(`cost bench: no image for ${command}`);
-          capacity.indexWru += indexWrites(images.get(itemKey), after) * units;
-          images.set(itemKey, after);
-          if (askedNew) delete output.Attributes;
-        }
-        return result;
-      } catch (err) {
-        if (!isRead && (err as { name?: string }).name === 'ConditionalCheckFailedException') {
-          capacity.wru += 1;
-          capacity.refusedWrites++;
-        }
-        throw err;
-      }
-    },
-    { step: 'initialize', name: 'benchConsumedCapacity' },
-  );
+  capacity = meterCapacity(s.store.table.doc);
 };
 
 const started = process.hrtime.bigint();
@@ -227,6 +154,7 @@ const result = await replay({
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const s = result.stats;
 const timing = stack!.executions.handlerTiming!;
+const meter = capacity!;
 const outbox = stack!.outbox.messages;
 const smsPublishes = outbox.filter((m) => m.channel === 'sms').length;
 const topicPublishes = outbox.filter((m) => m.channel === 'topic').length;
@@ -255,8 +183,8 @@ const usd = {
   stepFunctions: per1000(s.stateTransitions * SFN_PER_TRANSITION),
   lambdaRequests: per1000(lambdaRequests * LAMBDA_PER_REQUEST),
   lambdaDuration: per1000(gbSeconds(billedMs) * LAMBDA_ARM_PER_GB_SECOND),
-  dynamodbReads: per1000(capacity.rru * DYNAMODB_PER_RRU),
-  dynamodbWrites: per1000((capacity.wru + capacity.indexWru) * DYNAMODB_PER_WRU),
+  dynamodbReads: per1000(meter.rru * DYNAMODB_PER_RRU),
+  dynamodbWrites: per1000((meter.wru + meter.indexWru) * DYNAMODB_PER_WRU),
   snsPublishes: per1000((smsPublishes + topicPublishes) * SNS_PER_PUBLISH),
 };
 const total = Object.values(usd).reduce((a, b) => a + b, 0);
@@ -294,10 +222,10 @@ console.log(
       conservativeMs: round(conservativeMs / N, 1),
       storeReads: round(s.storeReads / N, 2),
       storeWrites: round(s.storeWrites / N, 2),
-      rru: round(capacity.rru / N, 2),
-      wru: round(capacity.wru / N, 2),
-      indexWru: round(capacity.indexWru / N, 2),
-      refusedWrites: round(capacity.refusedWrites / N, 3),
+      rru: round(meter.rru / N, 2),
+      wru: round(meter.wru / N, 2),
+      indexWru: round(meter.indexWru / N, 2),
+      refusedWrites: round(meter.refusedWrites / N, 3),
       startExecution: round(s.executions / N, 2),
       sendTaskSuccess: round(callbacks.sendTaskSuccess / N, 2),
       sendTaskFailure: round(callbacks.sendTaskFailure / N, 2),

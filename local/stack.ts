@@ -4,8 +4,6 @@ import type { DynamoStore } from '../functions/adapters/dynamodb/store.ts';
 import { LOCAL_PROVINCE, type Viewer } from '../functions/app/identity.ts';
 import type { Deps, Notifier } from '../functions/app/ports.ts';
 import { type ResumeOptions, type ResumeResult, resumeExecutions } from '../functions/app/resume.ts';
-import { PARK_WAKE_LEAD_MS } from '../functions/app/timing.ts';
-import { MINUTE_MS } from '../functions/core/instant.ts';
 import { makeApiHandler } from '../functions/handlers/api.ts';
 import type { HandlerRuntime } from '../functions/handlers/runtime.ts';
 import { workflowTaskHandlers } from '../functions/handlers/tasks.ts';
@@ -18,6 +16,7 @@ import { LocalExecutions, type LocalLambda } from './engine.ts';
 import { Outbox } from './outbox.ts';
 import { LocalSchedules, lambdaContext, type SweepTotals } from './schedules.ts';
 import { SimulatedTime } from './simulated-time.ts';
+import { forgetUnitReadsOnWrite, localParking } from './stack-deps.ts';
 import { LocalTaskTokens } from './tokens.ts';
 
 export interface LocalStackOptions {
@@ -257,45 +256,4 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 5));
   }
   return true;
-}
-
-/**
- * One process holds the local store (dynalite in process; a data folder is locked to it), so every unit
- * write goes through its UnitStore, whoever calls it (the intake, a bench, a test): each forgets the
- * stack's unit reads, which can then be kept until a write rather than for UNIT_CACHE_MS.
- */
-function forgetUnitReadsOnWrite(store: DynamoStore, deps: Deps): void {
-  const units = store.units;
-  const upsert = units.upsert.bind(units);
-  units.upsert = async (unit) => {
-    try {
-      return await upsert(unit);
-    } finally {
-      deps.unitCache.delete(unit.unitId);
-      deps.unitList = null;
-    }
-  };
-}
-
-/**
- * The embedded stack parks executions whose waits are all longer than a day, unless told otherwise: overnight,
- * weekend and holiday waits, most of a dossier's life. Measured on `simulate 3 1000` (2026-12-02, 2-core
- * machine): never 52.5 s and 645 MB max RSS; after a day 53.7 s and 454 MB; after 2 hours 77.3 s and 408 MB
- * (each restart costs Plan, StartStage, RegisterWait and EndStage).
- */
-export const LOCAL_PARK_AFTER_MINUTES = 24 * 60;
-
-/**
- * The policy with the stack's parking: parked dossiers are started again by the sweeper, twice within the
- * lead before their checkpoint, so a stack without one (or with a slower one) parks none.
- */
-function localParking(policy: PolicyFile, options: LocalStackOptions): PolicyFile {
-  const every = options.sweepEveryMinutes ?? 15;
-  const swept = every > 0 && 2 * every * MINUTE_MS <= PARK_WAKE_LEAD_MS;
-  const parkAfterMinutes = swept
-    ? options.parkAfterMinutes === undefined
-      ? LOCAL_PARK_AFTER_MINUTES
-      : options.parkAfterMinutes
-    : null;
-  return { ...policy, operations: { ...policy.operations, parkAfterMinutes } };
 }

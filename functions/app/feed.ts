@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { controlSheet } from '../core/control-sheet.ts';
-import { type DerivedEvent, deriveSnapshot, emptyFeedState, receivesNow } from '../core/feed.ts';
+import { type DerivedEvent, deriveSnapshot } from '../core/feed.ts';
 import { deriveHandOver } from '../core/feed-handover.ts';
+import { emptyFeedState, receivesNow } from '../core/feed-state.ts';
 import { formatInstant, type Instant, MINUTE_MS } from '../core/instant.ts';
 import {
   type DvcqgService,

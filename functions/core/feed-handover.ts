@@ -1,5 +1,6 @@
 import type { FeedState } from '../schemas/records.ts';
-import { type DerivedEvent, feedEventId } from './feed.ts';
+import type { DerivedEvent } from './feed.ts';
+import { feedEventId } from './feed-state.ts';
 import { formatInstant, type Instant } from './instant.ts';
 
 /** A progress row as the application hands it over: its unit mapped (null when unknown), its instants. */

@@ -9,14 +9,15 @@ import {
 } from '../../functions/core/clock.ts';
 import { DAY_MS, dayOf, formatInstant, type Instant, MINUTE_MS, startOfDay } from '../../functions/core/instant.ts';
 import { seededRandom } from '../tools/random.ts';
+import { inventedPeople } from './people.ts';
 import { type Province, resolveStepUnit, type SimUnit } from './province.ts';
 
 /**
  * The season's events, as iGate would push them: heads of units, then per dossier its receipt (with
  * the path it will follow), step completions, supplement requests and arrivals, an officer's own
  * apology now and then, and the resolution. Everything is drawn from one seeded generator: the same
- * seed and options give the same lines, byte for byte. The applicants and heads are invented; their
- * phone numbers have a valid Vietnamese mobile format (the local outbox sends nothing anywhere).
+ * seed and options give the same lines, byte for byte. The applicants and heads are invented
+ * (`people.ts`).
  */
 
 export interface WorkloadOptions {
@@ -42,94 +43,6 @@ export interface Workload {
   officerApologies: { dossierId: string; unitId: string }[];
 }
 
-const FAMILY = [
-  'Nguyễn',
-  'Trần',
-  'Lê',
-  'Phạm',
-  'Hoàng',
-  'Huỳnh',
-  'Phan',
-  'Vũ',
-  'Võ',
-  'Đặng',
-  'Bùi',
-  'Đỗ',
-  'Hồ',
-  'Ngô',
-  'Dương',
-  'Lý',
-];
-const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh', 'Quốc', 'Thu', 'Xuân'];
-const GIVEN = [
-  'An',
-  'Bình',
-  'Chi',
-  'Dũng',
-  'Giang',
-  'Hà',
-  'Hải',
-  'Hạnh',
-  'Hùng',
-  'Lan',
-  'Linh',
-  'Long',
-  'Mai',
-  'Nam',
-  'Nga',
-  'Phúc',
-  'Quân',
-  'Sơn',
-  'Tâm',
-  'Thảo',
-  'Trang',
-  'Tuấn',
-  'Vy',
-  'Yến',
-];
-/** Ê Đê and M'nông names, as common in the Central Highlands. */
-const HIGHLAND = [
-  "H'Hen Niê",
-  'Y Bih Mlô',
-  "H'Linh Niê",
-  'Y Khoa Êban',
-  "H'Mai Byă",
-  'Y Thuật Buôn Yă',
-  "H'Yâo Knul",
-  'Y Nguyên Ayŭn',
-];
-/** Mobile prefixes after the 2018 conversion (docs/law.md §6). */
-const MOBILE_PREFIXES = [
-  '032',
-  '033',
-  '034',
-  '035',
-  '036',
-  '037',
-  '038',
-  '039',
-  '056',
-  '058',
-  '070',
-  '076',
-  '077',
-  '078',
-  '079',
-  '081',
-  '082',
-  '083',
-  '084',
-  '085',
-  '086',
-  '088',
-  '090',
-  '091',
-  '093',
-  '094',
-  '096',
-  '097',
-  '098',
-];
 /** A step that overruns takes 1.2 to 1.2 + LATE_SPREAD times its budget. */
 const LATE_SPREAD = 2;
 const PRIORITIES = ['elderly', 'disabled', 'merit'] as const;
@@ -148,11 +61,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const iso = formatInstant;
   const lines: string[] = [];
-  const name = () => (rnd() < 0.15 ? pick(HIGHLAND) : `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`);
-  const mobile = () => `${pick(MOBILE_PREFIXES)}${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;
-  // Đắk Lắk's landlines (area code 0262) cannot take an SMS: the outbox marks them undeliverable.
-  const phone = () =>
-    rnd() < province.rates.landlineShare ? `0262${String(3_000_000 + Math.floor(rnd() * 999_999))}` : mobile();
+  const { name, mobile, phone } = inventedPeople(rnd, province.rates.landlineShare);
 
   // Heads of units, the day before the period.
   const before = options.start - DAY_MS + 8 * 60 * MINUTE_MS;

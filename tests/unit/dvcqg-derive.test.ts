@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deriveSnapshot,
-  feedEventId,
-  type ReceiptPlan,
-  receivesNow,
-  type SnapshotDerivation,
-} from '../../functions/core/feed.ts';
+import { deriveSnapshot, type ReceiptPlan, type SnapshotDerivation } from '../../functions/core/feed.ts';
 import { deriveHandOver } from '../../functions/core/feed-handover.ts';
+import { feedEventId, receivesNow } from '../../functions/core/feed-state.ts';
 import { parseInstant } from '../../functions/core/instant.ts';
 import { type DvcqgSnapshot, type DvcqgStatus, parseSnapshot } from '../../functions/schemas/dvcqg.ts';
 import type { FeedState } from '../../functions/schemas/records.ts';
