@@ -14,8 +14,12 @@ import { type LocalStack, type LocalStackOptions, type ReplayStats, startLocalSt
  */
 
 export interface ReplayInput {
-  /** One event per line (NDJSON); with `format: 'dvcqg'`, also feed calls. */
-  lines: readonly string[];
+  /**
+   * One event per line (NDJSON); with `format: 'dvcqg'`, also feed calls. Read once, at the start: a
+   * generator that lets go of each line it yields leaves the replay the only holder of the text, which it
+   * drops as each line is delivered (a month of a province is hundreds of megabytes of lines).
+   */
+  lines: Iterable<string>;
   /** @default 'native' */
   format?: 'native' | 'dvcqg';
   until?: number;
@@ -80,8 +84,10 @@ export interface ReplayResult {
 
 interface Delivery {
   line: number;
+  /** Emptied once delivered. */
   body: string;
   eventId: string | null;
+  dossierId: string | null;
   at: number | null;
   deliverAt: number;
   /** The route: /events, or /dvcqg/<service> for a feed call. */
@@ -95,17 +101,25 @@ type FeedResults = {
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const rejected: ReplayResult['rejected'] = [];
   const deliveries: Delivery[] = [];
-  input.lines.forEach((raw, i) => {
+  let i = -1;
+  for (const raw of input.lines) {
+    i++;
     const body = raw.trim();
-    if (!body) return;
+    if (!body) continue;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       rejected.push({ eventId: null, reason: `line ${i + 1}: not JSON` });
-      return;
+      continue;
     }
-    const p = (parsed ?? {}) as { eventId?: unknown; at?: unknown; service?: unknown; body?: unknown };
+    const p = (parsed ?? {}) as {
+      eventId?: unknown;
+      dossierId?: unknown;
+      at?: unknown;
+      service?: unknown;
+      body?: unknown;
+    };
     const eventId = typeof p.eventId === 'string' ? p.eventId : null;
     let at: number | null = null;
     try {
@@ -121,12 +135,14 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         rejected.push({ eventId: null, reason: `${line}: at: must be an ISO-8601 instant with an offset` });
       else {
         const path = `/dvcqg/${p.service as string}`;
-        deliveries.push({ line: i + 1, body: JSON.stringify(p.body ?? null), eventId: null, at, deliverAt: 0, path });
+        const call = JSON.stringify(p.body ?? null);
+        deliveries.push({ line: i + 1, body: call, eventId: null, dossierId: null, at, deliverAt: 0, path });
       }
-      return;
+      continue;
     }
-    deliveries.push({ line: i + 1, body, eventId, at, deliverAt: 0, path: '/events' });
-  });
+    const dossierId = typeof p.dossierId === 'string' ? p.dossierId : null;
+    deliveries.push({ line: i + 1, body, eventId, dossierId, at, deliverAt: 0, path: '/events' });
+  }
   // Loops, not Math.min(...xs): a month of a province is over a million events, past the call stack.
   let first = Infinity;
   let last = -Infinity;
@@ -154,6 +170,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       await clock.advanceTo(d.deliverAt);
       input.onProgress?.(delivered++, deliveries.length, clock.now());
       const response = await stack.request('POST', d.path, d.body);
+      d.body = '';
       const body = JSON.parse(response.body) as { field?: string; reason?: string } & FeedResults;
       if (d.path !== '/events' && response.statusCode < 400) {
         for (const r of body.results ?? []) {
@@ -167,10 +184,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       } else if (response.statusCode >= 400) {
         const reason = body.field ? `${body.field}: ${body.reason}` : (body.reason ?? `HTTP ${response.statusCode}`);
         rejected.push({ eventId: d.eventId, reason: d.path === '/events' ? reason : `line ${d.line}: ${reason}` });
-      } else {
-        const dossierId = (JSON.parse(d.body) as { dossierId?: unknown }).dossierId;
-        if (typeof dossierId === 'string') seenDossiers.add(dossierId);
-      }
+      } else if (d.dossierId !== null) seenDossiers.add(d.dossierId);
     }
     await clock.advanceTo(until);
     input.onProgress?.(deliveries.length, deliveries.length, clock.now());

@@ -59,6 +59,15 @@ function samples(result: ReplayResult) {
   return [...seen.values()];
 }
 
+/** Yields each line and lets go of it: the replay becomes the only holder of the season's text. */
+function* handOver(lines: string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    lines[i] = '';
+    yield line;
+  }
+}
+
 /**
  * `dunghan simulate`: a season of the synthetic province through the real path (intake, workflow
  * engine, outbox) in simulated time, then the per-unit report and its files.
@@ -72,9 +81,10 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const officerApologised = new Set(workload.officerApologies.map((a) => a.dossierId));
   // The province's own sender brand starts every text (its policy is otherwise the default one).
   const policy = loadPolicy();
+  const events = workload.lines.length;
   const dataPath = options.table !== 'disk' ? undefined : mkdtempSync(join(tmpdir(), 'dunghan-simulate-'));
   const result = await replay({
-    lines: workload.lines,
+    lines: handOver(workload.lines),
     until: workload.end,
     stack: {
       policy: {
@@ -101,7 +111,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       seed: options.seed,
     },
     end: workload.end,
-    events: workload.lines.length,
+    events,
     officerApologies,
     result,
   });
