@@ -1,3 +1,5 @@
+import { picker } from '../tools/random.ts';
+
 /**
  * Invented people for the simulated season: applicants and heads of units with common Kinh names and,
  * now and then, Ê Đê and M'nông ones, and phone numbers in a valid Vietnamese mobile format (the local
@@ -101,7 +103,7 @@ export interface InventedPeople {
 }
 
 export function inventedPeople(rnd: () => number, landlineShare: number): InventedPeople {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const name = () => (rnd() < 0.15 ? pick(HIGHLAND) : `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`);
   const mobile = () => `${pick(MOBILE_PREFIXES)}${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;
   // Đắk Lắk's landlines (area code 0262) cannot take an SMS: the outbox marks them undeliverable.

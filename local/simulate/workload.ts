@@ -8,7 +8,7 @@ import {
   resumeClock,
 } from '../../functions/core/clock.ts';
 import { DAY_MS, dayOf, formatInstant, type Instant, MINUTE_MS, startOfDay } from '../../functions/core/instant.ts';
-import { seededRandom } from '../tools/random.ts';
+import { picker, seededRandom } from '../tools/random.ts';
 import { inventedPeople } from './people.ts';
 import { type Province, resolveStepUnit, type SimUnit } from './province.ts';
 
@@ -58,7 +58,7 @@ export function generateWorkload(province: Province, calendar: WorkingCalendar, 
   const rnd = seededRandom(options.seed);
   // Repeated supplement requests draw from their own sequence: the rest of the season stays as it was.
   const repeat = seededRandom(options.seed + 0x5eed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const iso = formatInstant;
   const lines: string[] = [];
   const { name, mobile, phone } = inventedPeople(rnd, province.rates.landlineShare);

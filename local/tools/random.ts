@@ -8,3 +8,8 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Picks one of `xs` with one draw of `rnd`. */
+export function picker(rnd: () => number): <T>(xs: readonly T[]) => T {
+  return (xs) => xs[Math.floor(rnd() * xs.length)]!;
+}
