@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf, formatInstant, isoDateOf, startOfDay } from '../../functions/core/instant.ts';
 import { loadCalendar } from '../../functions/reference/data.ts';
@@ -9,6 +6,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { CHROMIUM, hasChromium, launchChromium } from '../../local/tools/chromium.ts';
 import { buildDashboard } from '../../local/tools/dashboard-build.ts';
 import { completed, type Json, received, unit } from '../support/events.ts';
+import { tempDir } from '../support/temp.ts';
 
 // The dashboard on `dunghan serve`'s server (real time, the real stack), in Debian's headless Chromium: the province
 // signs in and sees its table and charts; a commune head signs in, finds an overdue dossier, reschedules it with an
@@ -33,12 +31,13 @@ const EVENTS: Json[] = [
   received('D-OTHER', weekAgo, '1 working day', [[['a', 'xa2', '1 working day']]]),
 ];
 
+const dashboardOut = tempDir('dunghan-dashboard-');
 let stack: LocalStack;
 let url: string;
 let close: () => void;
 
 beforeAll(async () => {
-  const dashboardDir = await buildDashboard(mkdtempSync(join(tmpdir(), 'dunghan-dashboard-')));
+  const dashboardDir = await buildDashboard(dashboardOut());
   stack = await startLocalStack();
   for (const e of EVENTS)
     expect((await stack.request('POST', '/events', JSON.stringify(e))).statusCode).toBeLessThan(300);

@@ -1,18 +1,19 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { NOTICE_KINDS } from '../../functions/core/policy.ts';
 import { OUTPUT_FILES } from '../../local/simulate/run.ts';
+import { tempDir } from '../support/temp.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('the README quick start', () => {
+  const outDir = tempDir('dunghan-start-');
   it('`npm start` simulates the default season and shows every kind of notice (the package bin is not on the PATH of its own npm scripts)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'dunghan-start-'));
+    const out = outDir();
     const { stdout } = await promisify(execFile)('npm', ['start', '--silent', '--', '--out', out], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,

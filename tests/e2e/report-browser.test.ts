@@ -1,16 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dayFromIsoDate, startOfDay } from '../../functions/core/instant.ts';
 import { OUTPUT_FILES, simulate } from '../../local/simulate/run.ts';
 import { CHROMIUM, hasChromium, launchChromium } from '../../local/tools/chromium.ts';
+import { tempDir } from '../support/temp.ts';
 
 // .ci/run installs Debian's chromium; a machine with only Node skips this file and says why.
 describe.skipIf(!hasChromium)(`the HTML report in headless Chromium (${CHROMIUM})`, () => {
+  const outDir = tempDir('dunghan-report-');
   it('renders its three charts and one table row per unit, from disk, with no network', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'dunghan-report-'));
+    const out = outDir();
     const { summary } = await simulate({
       start: startOfDay(dayFromIsoDate('2026-04-20')),
       days: 10,

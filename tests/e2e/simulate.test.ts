@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayFromIsoDate, parseInstant, startOfDay } from '../../functions/core/instant.ts';
@@ -9,6 +8,7 @@ import { loadProvince } from '../../local/simulate/province.ts';
 import { formatTable } from '../../local/simulate/report.ts';
 import { OUTPUT_FILES, type Simulation, simulate } from '../../local/simulate/run.ts';
 import { generateWorkload } from '../../local/simulate/workload.ts';
+import { tempDir } from '../support/temp.ts';
 
 // A small season: 15 days of 20 dossiers a day (seed 8: late dossiers with and without an officer apology), through the
 // real path (intake handler, the ASL on the local engine, the outbox), run twice with the same seed.
@@ -17,9 +17,10 @@ const OPTIONS = { start: startOfDay(dayFromIsoDate('2026-04-20')), days: 15, per
 describe('dunghan simulate (a small season)', () => {
   let run: Simulation;
   let again: Simulation;
+  const outDir = tempDir('dunghan-sim-');
   let out: string;
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'dunghan-sim-'));
+    out = outDir();
     run = await simulate({ ...OPTIONS, out });
     again = await simulate({ ...OPTIONS, out: null });
   }, 240_000);

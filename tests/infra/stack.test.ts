@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -10,6 +9,7 @@ import { DVCQG_SERVICES } from '../../functions/schemas/dvcqg.ts';
 import { buildApp } from '../../infra/app.ts';
 import { DossierTable } from '../../infra/constructs/table.ts';
 import { DOSSIER_PATH_ASL, placeholders, TASK_FUNCTIONS } from '../../workflows/index.ts';
+import { tempDir } from '../support/temp.ts';
 
 // One synth of the real app (functions bundled by esbuild, cdk-nag's AwsSolutions pack enabled).
 let template: Template;
@@ -21,9 +21,10 @@ let report: {
 };
 let resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
 
+const outdir = tempDir('dunghan-cdk-');
+const devOutdir = tempDir('dunghan-cdk-dev-');
 beforeAll(() => {
-  const outdir = mkdtempSync(join(tmpdir(), 'dunghan-cdk-'));
-  const { app, stack } = buildApp(new App({ outdir }));
+  const { app, stack } = buildApp(new App({ outdir: outdir() }));
   const assembly = app.synth();
   report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
   template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
@@ -92,7 +93,7 @@ describe('the AWS stack', () => {
   });
 
   it('destroys data only under the clearly named development flag', () => {
-    const stack = new Stack(new App(), 'dev');
+    const stack = new Stack(new App({ outdir: devOutdir() }), 'dev');
     new DossierTable(stack, 'store', { key: new kms.Key(stack, 'key'), devDestroyData: true });
     Template.fromStack(stack).hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',

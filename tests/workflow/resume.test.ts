@@ -1,19 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { key } from '../../functions/adapters/dynamodb/table.ts';
 import { restartExecution } from '../../functions/app/resume.ts';
 import { formatInstant } from '../../functions/core/instant.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { PROVINCE, received } from '../support/events.ts';
 import { pendingNotice } from '../support/store.ts';
+import { tempDir } from '../support/temp.ts';
 
 // The start of an embedded stack on a data folder that a previous process left: its executions died with
 // it, the store holds the truth. Real time, the real store and engine, one process at a time.
-const data = mkdtempSync(join(tmpdir(), 'dunghan-resume-'));
-afterAll(() => rmSync(data, { recursive: true, force: true }));
+const data = tempDir('dunghan-resume-')();
 
 const post = async (stack: LocalStack, body: unknown) =>
   (await stack.request('POST', '/events', JSON.stringify(body))).statusCode;

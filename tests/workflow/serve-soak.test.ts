@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../functions/core/instant.ts';
@@ -7,6 +6,7 @@ import { startLocalStore } from '../../local/dynamo.ts';
 import { seededRandom } from '../../local/tools/random.ts';
 import { alive, type ServeProcess, startServe } from '../../local/tools/serve-process.ts';
 import { completed, type Json, PROVINCE, received } from '../support/events.ts';
+import { tempDir } from '../support/temp.ts';
 
 /**
  * A soak of `dunghan serve --data` as a commune runs it: receipts and completions posted by a client
@@ -32,12 +32,11 @@ interface Planned {
   dossierId: string | null;
 }
 
-const data = mkdtempSync(join(tmpdir(), 'dunghan-soak-'));
+const data = tempDir('dunghan-soak-')();
 const outbox = join(data, 'outbox.ndjson');
 let server: ServeProcess | null = null;
 afterAll(() => {
   if (server && alive(server.servingPid)) process.kill(server.servingPid, 'SIGKILL');
-  rmSync(data, { recursive: true, force: true });
 });
 
 it('kill -9 three times under load: no 2xx event lost, each due notice sent once, no open dossier without its execution', async () => {
